@@ -1,0 +1,36 @@
+# papikg: `make run` sets everything up and runs the main job; `make test` runs every test.
+# Both are idempotent. Every pip install goes through constraints.txt (torch==2.13.0, CPU build).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+export HF_HUB_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+
+.PHONY: run test install ingest stats lint clean-data
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/papikg --data-dir $(DATA) ingest $(DATA)/plans
+
+stats: $(STAMP)
+	$(BIN)/papikg --data-dir $(DATA) stats
+
+run: ingest stats
+
+test: $(STAMP)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check ontology ingest search api tests
+
+clean-data:
+	rm -rf $(DATA)/store $(DATA)/sources $(DATA)/index $(DATA)/dumps
