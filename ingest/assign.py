@@ -9,7 +9,8 @@
   sự hài lòng…"): the dimension, stated;
 - under a dimension only (Lào Cai's appendix and prose, Bắc Giang's prose): a sub-dimension of
   that dimension, inferred;
-- under nothing (prose bodies): a sub-dimension, inferred from all of them;
+- under nothing (prose bodies), or under a heading with no words ("Chỉ số nội dung 3"): a
+  sub-dimension, inferred from all of them;
 - under a local indicator with no PAPI counterpart (Trung Trắc's dimension 2): none; the indicator
   is related to PAPI instead (skos:relatedMatch, see `related_dimension`).
 """
@@ -62,7 +63,7 @@ def plan_requests(
 
 
 def _request(task: TaskRecord, mappings: Mapping[str, IndicatorMapping]):  # noqa: ANN202
-    maps = [mappings[n] for n in task.indicators if n in mappings]
+    maps = [mappings[n] for n in task.indicators if n in mappings and mappings[n].relation != "unlabelled"]
     if not maps:
         return task.text, None, None, "inferred"
     listed = [c for m in maps if m.relation == "exact" for c in m.concepts if is_subdimension(c)]

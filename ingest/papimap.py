@@ -11,6 +11,8 @@ that dimension is known. Outcomes (`IndicatorMapping.relation`):
   lượng không khí" → 7.3 and 7.2): the local concept is broader than each PAPI one;
 - "broad": a sub-indicator whose dimension is known but which matches none of its sub-dimensions
   (Gia Nghĩa's "5.2 Đo lường sự hài lòng…"): it sits under the dimension, not one of its parts;
+- "unlabelled": the label has no content words ("Chỉ số nội dung 3", a heading lost with a page);
+  its tasks are classified as if they had no indicator;
 - "none": nothing matches (Trung Trắc's "Việc thực hiện dân chủ trong hoạt động của UBND xã");
   the pipeline relates such an indicator to a dimension through its tasks (skos:relatedMatch).
 """
@@ -39,6 +41,12 @@ STOPWORDS = frozenset(
     "chi so noi dung thanh phan cua va trong cac o tai voi ve the nhung viec su".split()
 )
 MIN_RECALL, MIN_PRECISION, MIN_MARGIN = 0.6, 0.4, 0.1
+PLACEHOLDER = re.compile(r"^(chi so|noi dung|\s)*[0-9ivxlc.\s]*$")  # "Chỉ số nội dung III"
+
+
+def is_placeholder(label: str) -> bool:
+    """A label with no words of its own, made up for a heading the document lost."""
+    return bool(PLACEHOLDER.fullmatch(fold(label))) or not terms(label)
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def map_indicators(
         if ind.parent is not None:
             result[ind.number] = _map_child(ind, result.get(ind.parent), concepts)
     for ind in tops:
-        if result[ind.number].relation == "none":
+        if result[ind.number].relation in ("none", "unlabelled"):
             result[ind.number] = _dimension_from_children(ind, indicators, result, concepts)
     return result
 
@@ -138,6 +146,8 @@ def map_indicators(
 def _map_dimension(ind: LocalIndicator, dimensions: Sequence[ConceptLabels]) -> IndicatorMapping:
     if ind.papi_hint:
         return IndicatorMapping(ind.number, "exact", (ind.papi_hint,), 1.0)
+    if is_placeholder(ind.label):
+        return IndicatorMapping(ind.number, "unlabelled", (), 0.0)
     relation, found, score = match_label(ind.label, dimensions)
     return IndicatorMapping(ind.number, relation, found, score)
 

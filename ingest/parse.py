@@ -1,7 +1,7 @@
 """One file's text → ParsedPlan: the body (prose), the appendix (table), metadata, citations.
 
 Which parts a plan has is decided by its structure, never by its file name; `form` names what was
-found: "html-table" (appendix rows with HTML in cells), "numbered-appendix" (an appendix numbered
+found: "html-table" (an appendix with a sub-indicator column, HTML in cells), "numbered-appendix" (an appendix numbered
 1.1–8.3), "prose-appendix" (numbered prose sections plus an appendix without a sub-indicator
 column), "ocr-prose" (prose whose diacritics are lost), "prose".
 """
@@ -15,7 +15,7 @@ from ingest.legal import find_citations
 from ingest.metadata import parse_metadata
 from ingest.prose import parse_prose
 from ingest.records import ParsedPlan, TaskRecord
-from ingest.tables import parse_appendix
+from ingest.tables import AppendixResult, parse_appendix
 from ingest.text import SourceError
 
 _VI_LETTERS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
@@ -27,16 +27,18 @@ def diacritic_ratio(text: str) -> float:
     return len(_VI_LETTERS.findall(text)) / letters if letters else 0.0
 
 
-def detect_form(text: str, has_appendix: bool, appendix_numbered: bool, has_html: bool) -> str:
+def detect_form(text: str, appendix: AppendixResult) -> str:
+    """Name the structure found (see the module docstring)."""
     if diacritic_ratio(text) < 0.05:
         return "ocr-prose"
-    if has_appendix and has_html:
-        return "html-table"
-    if has_appendix and appendix_numbered:
+    if not appendix.tasks:
+        return "prose"
+    numbers = [i.number for i in appendix.indicators]
+    if any(re.fullmatch(r"\d+\.\d+", n) for n in numbers):
         return "numbered-appendix"
-    if has_appendix:
-        return "prose-appendix"
-    return "prose"
+    if any(i.parent for i in appendix.indicators):
+        return "html-table"
+    return "prose-appendix"
 
 
 def parse_plan(text: str, source_name: str) -> ParsedPlan:
@@ -52,9 +54,7 @@ def parse_plan(text: str, source_name: str) -> ParsedPlan:
     tasks = _renumber(list(prose.tasks) + list(appendix.tasks))
     if not tasks:
         raise SourceError(f"{source_name}: no plan structure (no tasks found in the text)")
-    region = "\n".join(lines[appendix.start_line - 1 : appendix.end_line]) if appendix.tasks else ""
-    numbered = any(re.fullmatch(r"\d+\.\d+", i.number) for i in appendix.indicators)
-    form = detect_form(text, bool(appendix.tasks), numbered, "<p>" in region or "<li>" in region or "<ul" in region)
+    form = detect_form(text, appendix)
     return ParsedPlan(
         source_name=source_name,
         form=form,

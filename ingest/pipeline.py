@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 from ingest.assign import stated_examples
 from ingest.classify import Example, SubdimensionClassifier, leave_one_plan_out
 from ingest.emit import emit_plan
+from ingest.emit_units import tidy_minted_kinds
 from ingest.papimap import ConceptLabels, map_indicators
 from ingest.parse import parse_plan
 from ingest.records import ParsedPlan
@@ -117,6 +118,7 @@ def _ingest_parsed(parsed: list[tuple[ParsedPlan, str]], store: GraphStore, data
         resolved = resolver.resolve(mappings[plan_key(p)], classifier)
         graph = emit_plan(resolved)
         graph += resolver.extras
+        tidy_minted_kinds(graph)
         result = validate(graph, extra=_shared_union(graphs))
         if not result.conforms:
             errors.append(f"{p.source_name}: SHACL: " + "; ".join(result.violations[:10]))

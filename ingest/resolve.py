@@ -16,8 +16,8 @@ from ingest.classify import SubdimensionClassifier
 from ingest.emit import targets_of
 from ingest.emit_legal import act_triples
 from ingest.emit_localities import locality_triples
-from ingest.emit_units import unit_triples
-from ingest.legal import CitationContext, in_force_on, resolve
+from ingest.emit_units import tidy_minted_kinds, unit_locality, unit_triples
+from ingest.legal import CitationContext, no_longer_in_force_on, resolve
 from ingest.localities import LocalityRef, resolve_locality
 from ingest.papimap import IndicatorMapping
 from ingest.records import Mention, ParsedPlan, TaskRecord
@@ -25,9 +25,6 @@ from ingest.resolved import CitationLink, IndicatorLink, ResolvedPlan, ResolvedT
 from ingest.units import normalize_unit
 from ontology.iris import act_iri, locality_iri, slug
 from ontology.namespaces import new_graph
-
-NATIONAL = "vn"
-
 
 @dataclass
 class Extras:
@@ -66,6 +63,7 @@ class PlanResolver:
             plan_date=meta.date,
             plan_year=meta.year,
             locality_names=tuple(ref.name for ref in self.localities),
+            locality_levels=tuple(ref.level for ref in self.localities),
         )
 
     @property
@@ -76,26 +74,20 @@ class PlanResolver:
         links = []
         for mention in mentions:
             for ref in normalize_unit(mention.text, self.level):
-                locality = self._scope(ref.locality_scope)
+                locality = unit_locality(ref, self.localities).key
                 iri, triples = unit_triples(ref, locality_iri(locality), locality)
                 self.extras += triples
                 links.append(UnitLink(role, mention, str(iri)))
         return links
-
-    def _scope(self, scope: str) -> str:
-        if scope == "national":
-            return NATIONAL
-        if scope == "parent" and len(self.localities) > 1:
-            return self.localities[1].key
-        return self.localities[0].key
 
     def citation(self, mention: Mention) -> CitationLink | None:
         ref = resolve(mention.text, self.context)
         if ref is None:
             return None
         self.extras += act_triples(ref)
-        date = self.parsed.meta.date or (f"{self.parsed.meta.year}-12-31" if self.parsed.meta.year else None)
-        out = date is not None and in_force_on(ref.key, date) is False
+        meta = self.parsed.meta
+        date = meta.date or (f"{meta.year}-01-01" if meta.year else None)
+        out = date is not None and no_longer_in_force_on(ref.key, date)
         return CitationLink(mention, str(act_iri(ref.key)), out)
 
     def issuer_iri(self) -> str | None:
@@ -152,7 +144,7 @@ class PlanResolver:
         for ind in self.parsed.indicators:
             mapping = mappings.get(ind.number)
             relation, concepts = (mapping.relation, mapping.concepts) if mapping else ("none", ())
-            if relation == "none":
+            if relation in ("none", "unlabelled"):
                 texts = [t.text for t in self.parsed.tasks if ind.number in t.indicators]
                 related = related_dimension(texts, classifier)
                 relation, concepts = ("related", (related,)) if related else ("none", ())

@@ -35,7 +35,7 @@ SELECT ?plan (COUNT(DISTINCT ?u) AS ?units) (COUNT(DISTINCT ?k) AS ?kinds) WHERE
 """
 CITATIONS = """
 SELECT ?plan (COUNT(DISTINCT ?c) AS ?mentions) (COUNT(DISTINCT ?a) AS ?acts) WHERE {
-  ?plan pk:citation ?c . ?c pk:act ?a .
+  ?plan a pk:Plan ; pk:citation ?c . ?c pk:act ?a .
 } GROUP BY ?plan
 """
 
