@@ -145,7 +145,8 @@ class PlanResolver:
             mapping = mappings.get(ind.number)
             relation, concepts = (mapping.relation, mapping.concepts) if mapping else ("none", ())
             if relation in ("none", "unlabelled"):
-                texts = [t.text for t in self.parsed.tasks if ind.number in t.indicators]
+                family = {ind.number} | {c.number for c in self.parsed.indicators if c.parent == ind.number}
+                texts = [t.text for t in self.parsed.tasks if family & set(t.indicators)]
                 related = related_dimension(texts, classifier)
                 relation, concepts = ("related", (related,)) if related else ("none", ())
             links.append(IndicatorLink(ind.number, ind.label, ind.span, ind.parent, relation, concepts))
