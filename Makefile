@@ -9,7 +9,7 @@ DATA   ?= data
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install ingest stats lint clean-data
+.PHONY: run test install system-deps ingest stats lint clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ stats: $(STAMP)
 
 run: ingest stats
 
-test: $(STAMP)
+# Browser tests drive Debian's headless Chromium; installed here so a fresh machine (and CI) has it.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver" >&2; exit 1; fi; \
+	fi
+
+test: $(STAMP) system-deps
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)

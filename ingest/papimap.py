@@ -11,8 +11,11 @@ that dimension is known. Outcomes (`IndicatorMapping.relation`):
   lượng không khí" → 7.3 and 7.2): the local concept is broader than each PAPI one;
 - "broad": a sub-indicator whose dimension is known but which matches none of its sub-dimensions
   (Gia Nghĩa's "5.2 Đo lường sự hài lòng…"): it sits under the dimension, not one of its parts;
-- "unlabelled": the label has no content words ("Chỉ số nội dung 3", a heading lost with a page);
-  its tasks are classified as if they had no indicator;
+- "unlabelled": the label has no content words ("Chỉ số nội dung III", a heading lost with a page);
+  when its neighbours are dimensions k-1 and k+1 it is dimension k ("exact", score 0.5: the plan
+  lists dimensions in PAPI order), otherwise its tasks are classified as if under no indicator;
+- "related": a sub-indicator that matches only a retired 2011–2017 sub-dimension (Trung Trắc's "Ban
+  Thanh tra nhân dân"): related to that concept's dimension;
 - "none": nothing matches (Trung Trắc's "Việc thực hiện dân chủ trong hoạt động của UBND xã");
   the pipeline relates such an indicator to a dimension through its tasks (skos:relatedMatch).
 """
@@ -56,6 +59,7 @@ class ConceptLabels:
     notation: str  # "D2" or "2.2"
     broader: str | None  # "D2" for "2.2"; None for a dimension
     labels: tuple[str, ...]
+    retired: bool = False  # a 2011–2017 sub-dimension: only ever a relatedMatch
 
 
 @dataclass(frozen=True)
@@ -129,18 +133,41 @@ def map_indicators(
     indicators: Sequence[LocalIndicator], concepts: Sequence[ConceptLabels]
 ) -> dict[str, IndicatorMapping]:
     """Map every local indicator of one plan; dimensions first, then their children."""
-    dimensions = [c for c in concepts if c.broader is None]
+    current = [c for c in concepts if not c.retired]
+    dimensions = [c for c in current if c.broader is None]
     result: dict[str, IndicatorMapping] = {}
     tops = [i for i in indicators if i.parent is None]
     for ind in tops:
         result[ind.number] = _map_dimension(ind, dimensions)
+    _fill_between_neighbours(tops, result)
     for ind in indicators:
         if ind.parent is not None:
-            result[ind.number] = _map_child(ind, result.get(ind.parent), concepts)
+            result[ind.number] = _map_child(ind, result.get(ind.parent), current)
+            if result[ind.number].relation == "none":
+                result[ind.number] = _retired(ind, concepts) or result[ind.number]
     for ind in tops:
         if result[ind.number].relation in ("none", "unlabelled"):
-            result[ind.number] = _dimension_from_children(ind, indicators, result, concepts)
+            result[ind.number] = _dimension_from_children(ind, indicators, result, current)
     return result
+
+
+def _fill_between_neighbours(tops: Sequence[LocalIndicator], result: dict[str, IndicatorMapping]) -> None:
+    """An unlabelled dimension row between dimensions k-1 and k+1 is dimension k."""
+    for before, ind, after in zip(tops, tops[1:], tops[2:]):
+        prev, cur, nxt = result[before.number], result[ind.number], result[after.number]
+        if cur.relation != "unlabelled" or prev.relation != "exact" or nxt.relation != "exact":
+            continue
+        low, high = int(prev.concepts[0][1:]), int(nxt.concepts[0][1:])
+        if high - low == 2:
+            result[ind.number] = IndicatorMapping(ind.number, "exact", (f"D{low + 1}",), 0.5)
+
+
+def _retired(ind: LocalIndicator, concepts: Sequence[ConceptLabels]) -> IndicatorMapping | None:
+    """A label matching a retired sub-dimension: related to that sub-dimension's dimension."""
+    retired = [c for c in concepts if c.retired]
+    notation, score = best_match(ind.label, retired)
+    broader = next((c.broader for c in retired if c.notation == notation), None)
+    return IndicatorMapping(ind.number, "related", (broader,), score) if broader else None
 
 
 def _map_dimension(ind: LocalIndicator, dimensions: Sequence[ConceptLabels]) -> IndicatorMapping:

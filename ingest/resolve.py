@@ -144,7 +144,7 @@ class PlanResolver:
         for ind in self.parsed.indicators:
             mapping = mappings.get(ind.number)
             relation, concepts = (mapping.relation, mapping.concepts) if mapping else ("none", ())
-            if relation in ("none", "unlabelled"):
+            if relation in ("none", "unlabelled") or (relation == "related" and not concepts):
                 family = {ind.number} | {c.number for c in self.parsed.indicators if c.parent == ind.number}
                 texts = [t.text for t in self.parsed.tasks if family & set(t.indicators)]
                 related = related_dimension(texts, classifier)

@@ -29,8 +29,8 @@ def shared_graphs() -> dict[URIRef, Graph]:
 def concept_labels() -> list[ConceptLabels]:
     """PAPI concepts of the current framework as the label matcher sees them."""
     return [
-        ConceptLabels(c.notation, c.broader, (c.pref_vi, c.pref_en, *c.alt_labels))
-        for c in papi_concepts()
+        ConceptLabels(c.notation, c.broader, (c.pref_vi, c.pref_en, *c.alt_labels), c.deprecated)
+        for c in papi_concepts(include_retired=True)
     ]
 
 
