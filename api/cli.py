@@ -31,10 +31,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dump", help="the whole graph as Turtle, N-Quads or JSON-LD")
     p.add_argument("--format", choices=["turtle", "nquads", "jsonld"], default="turtle")
     p.add_argument("-o", "--output", type=Path)
-    p = sub.add_parser("eval", help="measure extraction or retrieval")
+    p = sub.add_parser("eval", help="measure extraction (classify) or retrieval (search)")
     p.add_argument("what", choices=["classify"])
     p.add_argument("--json", action="store_true")
+    from api.commands_search import add_search_parsers
+
+    add_search_parsers(sub)
+    _add_optional(sub, "api.commands_serve", "add_serve_parser")
     return parser
+
+
+def _add_optional(sub: argparse._SubParsersAction, module: str, function: str) -> None:
+    """Sub-commands of a part of the service that may not be installed in this checkout."""
+    import importlib
+
+    try:
+        getattr(importlib.import_module(module), function)(sub)
+    except ModuleNotFoundError:
+        log.debug("%s not available", module)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -49,8 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
     from api import commands
+    from search.encoders import ensure_offline
 
-    handler = getattr(commands, f"cmd_{args.command}")
+    ensure_offline(settings.allow_download)  # before anything imports transformers
+    handler = getattr(args, "handler", None) or getattr(commands, f"cmd_{args.command}")
+    if args.command == "eval" and args.what == "search":
+        from api.commands_search import cmd_eval_search as handler
     try:
         return handler(args, settings)
     except commands.UserError as exc:
