@@ -6,10 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= data
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install system-deps ingest stats lint clean-data
+.PHONY: run test install system-deps ingest stats index serve lint clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +26,15 @@ ingest: $(STAMP)
 stats: $(STAMP)
 	$(BIN)/papikg --data-dir $(DATA) stats
 
-run: ingest stats
+index: $(STAMP)
+	$(BIN)/papikg --data-dir $(DATA) index
+
+serve: $(STAMP)
+	$(BIN)/papikg --data-dir $(DATA) serve --host $(HOST) --port $(PORT)
+
+# The main job: ingest the plans, print the summary, build the search index (the first run converts
+# the embedded model offline, ~20 s), then serve the API, SPARQL endpoint and web page.
+run: ingest stats index serve
 
 # Browser tests drive Debian's headless Chromium; installed here so a fresh machine (and CI) has it.
 system-deps:

@@ -72,24 +72,21 @@ def pair_similarities(texts: Sequence[str], groups: Sequence[str]) -> np.ndarray
     return best
 
 
-def diversify(
+def cover_plans(
     groups: Sequence[list[T]], score: Callable[[list[T]], float],
-    plans: Callable[[list[T]], set[str]], k: int, gamma: float,
+    plans: Callable[[list[T]], set[str]], k: int, floor: float,
 ) -> list[list[T]]:  # fmt: skip
-    """Greedy re-ranking that spreads the top `k` over plans: a group's score is multiplied by
-    `gamma` for every hit already taken from its least-represented plan (gamma = 1: rank order)."""
-    if gamma >= 1.0:
-        return list(groups[:k])
-    pool, taken, counts = list(groups), [], Counter()
-    while pool and len(taken) < k:
-        best = max(
-            range(len(pool)),
-            key=lambda i: (
-                score(pool[i]) * gamma ** min((counts[p] for p in plans(pool[i])), default=0),
-                -i,
-            ),
-        )
-        group = pool.pop(best)
-        taken.append(group)
-        counts.update(plans(group))
-    return taken
+    """The top `k` groups in rank order, then every plan absent from them gets its best group
+    scoring ≥ `floor` in, in place of the lowest group whose plans all keep another hit; the result
+    is re-sorted by score. Only candidates close to the best enter, and no plan loses its last
+    hit, so precision moves only where a near-tie hid a whole plan."""
+    top, rest = list(groups[:k]), [g for g in groups[k:] if score(g) >= floor]
+    for group in rest:
+        have = Counter(p for taken in top for p in plans(taken))
+        if plans(group) & set(have):
+            continue
+        spare = [i for i, taken in enumerate(top) if all(have[p] > 1 for p in plans(taken))]
+        if not spare:
+            break
+        top[spare[-1]] = group
+    return sorted(top, key=lambda g: -score(g))

@@ -8,6 +8,8 @@
         corpus.json         the TaskDoc snapshot and the PAPI concepts
         bm25.npz, bm25-df.npy, bm25-vocab.json    the lexical index (search/lexical.py)
         dense/              vectors.npy + its own manifest (search/dense.py)
+        restore.json        diacritic restoration learned from the corpus (search/restore.py): the
+                            dense side embeds unaccented texts and queries restored
 
 `ensure_index` reads the corpus from the store and rebuilds when its hash, the model's fingerprint
 or the index settings differ from the manifest; `open_index` loads without the store and refuses
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from search import corpus as corpus_mod
-from search import lexical
+from search import lexical, restore
 from search.corpus import PapiConcept, TaskDoc, corpus_hash, doc_from_dict
 from search.dense import DenseIndex
 from search.embed_cache import EmbeddingCache, embed_passages_cached, text_key
@@ -38,11 +40,13 @@ from search.manifest import (
     check_manifest,
     read_manifest,
 )
+from search.restore import Restorer, dense_text, learn
 from search.retrieve import FilterTable
 
 log = logging.getLogger(__name__)
 
-SETTINGS = {"lexical": lexical.VERSION, "corpus": corpus_mod.VERSION}  # what the files depend on
+# what the files depend on
+SETTINGS = {"lexical": lexical.VERSION, "corpus": corpus_mod.VERSION, "restore": restore.SETTINGS}
 CURRENT, EMBEDDINGS, CORPUS_FILE = "current", "embeddings", "corpus.json"
 
 
@@ -56,16 +60,19 @@ class SearchIndex:
     dense: DenseIndex
     encoder: Encoder
     manifest: Manifest
+    restorer: Restorer = field(default_factory=Restorer)
     table: FilterTable = field(init=False)
     common: frozenset[str] = field(init=False)
     rows: dict[str, int] = field(init=False)
-    readable: np.ndarray = field(init=False)  # False: unaccented text the dense model cannot read
+    readable: np.ndarray = field(init=False)  # False: unreadable to the dense model, even restored
 
     def __post_init__(self) -> None:
         self.table = FilterTable(self.docs)
         self.common = frozenset(self.lexical.common_terms())
         self.rows = {doc.task: i for i, doc in enumerate(self.docs)}
-        self.readable = np.array([accent_ratio(d.text) >= ACCENTED for d in self.docs], dtype=bool)
+        self.readable = np.array(
+            [accent_ratio(dense_text(self.restorer, d.text)) >= ACCENTED for d in self.docs], bool
+        )
         self._cos_floor: float | None = None
 
     @property
@@ -101,12 +108,16 @@ def expected_manifest(encoder: Encoder, digest: str, count: int) -> Manifest:
 
 
 def build_index(
-    docs: list[TaskDoc], concepts: list[PapiConcept], encoder: Encoder, folder: Path
-) -> SearchIndex:
-    """Embed (through the cache), index and write `folder/current` atomically."""
+    docs: list[TaskDoc], concepts: list[PapiConcept], encoder: Encoder, folder: Path,
+    restorer: Restorer | None = None,
+) -> SearchIndex:  # fmt: skip
+    """Embed (through the cache), index and write `folder/current` atomically. The restorer is
+    learned from these docs unless given (it must be: it is saved as part of the index)."""
     folder = Path(folder)
     texts = [doc.text for doc in docs]
-    vectors = embed_passages_cached(encoder, texts, folder / EMBEDDINGS, prune=True)
+    restorer = restorer or learn(texts)
+    dense_texts = [dense_text(restorer, text) for text in texts]
+    vectors = embed_passages_cached(encoder, dense_texts, folder / EMBEDDINGS, prune=True)
     manifest = expected_manifest(encoder, corpus_hash(docs), len(docs))
     dense = DenseIndex.build(vectors, fingerprint=encoder.fingerprint,
                              corpus_hash=manifest.corpus_hash, settings=dict(SETTINGS))  # fmt: skip
@@ -116,8 +127,9 @@ def build_index(
         (tmp / CORPUS_FILE).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
         bm25.save(tmp)
         dense.save(tmp / "dense")
+        restorer.save(tmp)
         (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
-    return SearchIndex(docs, concepts, bm25, dense, encoder, manifest)
+    return SearchIndex(docs, concepts, bm25, dense, encoder, manifest, restorer)
 
 
 def open_index(folder: Path, encoder: Encoder) -> SearchIndex:
@@ -131,7 +143,8 @@ def open_index(folder: Path, encoder: Encoder) -> SearchIndex:
         raise IndexMismatch(f"{current}: the corpus snapshot does not match its manifest")
     dense = DenseIndex.load(current / "dense", expected_manifest_for_dense(found))
     concepts = [PapiConcept(**c) for c in snapshot["concepts"]]
-    return SearchIndex(docs, concepts, BM25Index.load(current), dense, encoder, found)
+    restorer = Restorer.load(current)
+    return SearchIndex(docs, concepts, BM25Index.load(current), dense, encoder, found, restorer)
 
 
 def expected_manifest_for_dense(found: Manifest) -> Manifest:
@@ -151,12 +164,13 @@ def ensure_index(store, folder: Path, encoder: Encoder) -> tuple[SearchIndex, Bu
     except IndexMismatch as exc:
         reason = str(exc)
     log.info("building the search index: %s", reason)
-    embedded = missing_texts(folder, encoder, docs)
-    index = build_index(docs, corpus_mod.load_concepts(store), encoder, folder)
+    restorer = learn(d.text for d in docs)
+    embedded = missing_texts(folder, encoder, [dense_text(restorer, d.text) for d in docs])
+    index = build_index(docs, corpus_mod.load_concepts(store), encoder, folder, restorer)
     return index, BuildReport(True, len(docs), embedded, time.perf_counter() - started, reason)
 
 
-def missing_texts(folder: Path, encoder: Encoder, docs: list[TaskDoc]) -> int:
-    """How many distinct task texts the embedding cache lacks (what a build will embed)."""
+def missing_texts(folder: Path, encoder: Encoder, texts: list[str]) -> int:
+    """How many distinct texts the embedding cache lacks (what a build will embed)."""
     cache = EmbeddingCache(Path(folder) / EMBEDDINGS, encoder.fingerprint, encoder.dim)
-    return len({key for key in (text_key(d.text) for d in docs) if key not in cache})
+    return len({key for key in map(text_key, texts) if key not in cache})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.collapse import THRESHOLD, collapse, jaccard, pair_similarities, shingles
+from search.collapse import THRESHOLD, collapse, cover_plans, jaccard, pair_similarities, shingles
 
 HY = "Niêm yết công khai danh sách hộ nghèo, hộ cận nghèo tại trụ sở UBND cấp xã và nhà văn hóa thôn."
 TT = "Niêm yết công khai danh sách hộ nghèo, hộ cận nghèo tại trụ sở UBND xã và nhà văn hóa thôn."
@@ -47,3 +47,15 @@ def test_every_item_lands_in_exactly_one_group(texts: list[str]) -> None:
     flat = sorted(i for g in groups for i, _ in g)
     assert flat == list(range(len(texts)))
     assert [g[0][0] for g in groups] == sorted(g[0][0] for g in groups)
+
+
+def test_cover_plans_brings_in_a_missing_plan_only_when_its_score_is_close() -> None:
+    # (score, plan): plan "c" is absent from the top 3; "b" holds two hits, "a" one
+    groups = [[(0.9, "a")], [(0.8, "b")], [(0.7, "b")], [(0.6, "c")], [(0.5, "d")]]
+    score, plans = (lambda g: g[0][0]), (lambda g: {g[0][1]})
+    top = cover_plans(groups, score, plans, 3, floor=0.55)
+    assert top == [[(0.9, "a")], [(0.8, "b")], [(0.6, "c")]]  # b's second hit gave way; d too low
+    assert cover_plans(groups, score, plans, 3, floor=0.65) == groups[:3]
+    # no plan loses its only hit: with every plan held once, nothing is swapped
+    one_each = [groups[0], groups[1], groups[3]]
+    assert cover_plans(one_each, score, plans, 2, floor=0.0) == one_each[:2]

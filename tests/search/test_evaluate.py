@@ -133,10 +133,13 @@ def test_real_model_on_the_visible_checks(real_index) -> None:
     if not QUERIES.is_file():
         pytest.skip(f"no visible checks at {QUERIES}")
     report = evaluate(real_index, load_checks(QUERIES))
-    hybrid, dense = report["methods"]["hybrid"], report["methods"]["dense"]
-    # measured: hybrid P@10 0.800 / plan-recall 0.919 / MRR 0.938; unaccented 0.883 / 0.933
+    hybrid, bm25 = report["methods"]["hybrid"], report["methods"]["bm25"]
+    # measured: hybrid P@10 0.787 / plan-recall 0.969 / MRR 1.000; unaccented 0.867 / 1.000.
+    # Targets: plan-recall ≥ 0.95 (met); P@10 ≥ 0.80 (missed by one hit; ceiling 0.838).
+    assert hybrid["visible"]["plan_recall@10"] >= 0.95
+    assert hybrid["unaccented"]["plan_recall@10"] >= 0.95
     assert hybrid["visible"]["precision@10"] >= 0.78
-    assert hybrid["visible"]["plan_recall@10"] >= 0.9
-    assert hybrid["unaccented"]["plan_recall@10"] >= 0.9
-    assert hybrid["unaccented"]["precision@10"] > 3 * dense["unaccented"]["precision@10"]
+    assert hybrid["visible"]["mrr"] >= bm25["visible"]["mrr"]
+    # a query typed without diacritics works as well as with them
+    assert hybrid["unaccented"]["precision@10"] >= hybrid["visible"]["precision@10"] - 0.05
     assert all(r["ok"] for r in poor_household_check(real_index).values())
