@@ -23,3 +23,13 @@ def test_every_command_is_documented():
     sub = next(a for a in parser._actions if a.dest == "command")
     for command in sub.choices:
         assert f"papikg {command}" in README, command
+
+
+def test_every_route_is_documented(tmp_path):
+    from api.app import create_app
+
+    paths = create_app(Settings(data_dir=tmp_path)).openapi()["paths"]
+    assert len(paths) >= 15
+    for path in paths:
+        head = "/" + path.strip("/").split("/")[0]
+        assert (f"`{head}" in README or f"GET {head}" in README or f"POST {head}" in README), path
