@@ -222,6 +222,8 @@ def _form(text: str, context: str | None, vocabulary: frozenset[str] = frozenset
     tokens = [t for t in _replace(tokens, _ABBR) if t not in _DROPPED]
     tokens = _replace(" ".join(tokens).replace("viet nam", "").split(), _PARTY)
     tokens, level, words = _level_tail(tokens, context)
+    if plural and level == "tinh" and folded.endswith("thanh pho"):
+        level = "huyen"  # "các thành phố" of a province are provincial (district-level) cities
     if not tokens and level:
         tokens = list(_UBND)  # a bare "cấp xã" in a unit column is the UBND of that level
     return _Form(tuple(tokens), level, plural or words > 1)

@@ -618,3 +618,11 @@ def test_unit_locality_and_label(raw: str, plan: tuple, locality_key: str, label
     locality = unit_locality(ref, chain)
     assert locality.key == locality_key
     assert unit_label(ref, locality_by_key(locality.key)) == label
+
+
+def test_plural_cities_of_a_province_are_district_level():
+    """Regression: Lào Cai's "Trung tâm y tế các huyện, thị xã, thành phố" split into "… các thành
+    phố" was minted as an unknown province-level kind."""
+    for raw in ("Trung tâm y tế các thành phố", "Trung tâm ý tế các thành phố"):
+        [ref] = normalize_unit(raw, "tinh")
+        assert (ref.kind_key, ref.level) == ("trung-tam-y-te-huyen", "huyen")
