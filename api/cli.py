@@ -15,7 +15,9 @@ log = logging.getLogger("papikg")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papikg", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, help="store, index and plans (env PAPIKG_DATA_DIR; default data/)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="store, index and plans (env PAPIKG_DATA_DIR; default data/)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -60,7 +62,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     settings = settings_from(args)
     from api import commands
     from search.encoders import ensure_offline

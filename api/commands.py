@@ -99,6 +99,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print("leave-one-plan-out accuracy of the sub-dimension classifier")
     print(f"{'held-out plan':<40} {'n':>4} {'accuracy':>9} {'within dim':>11}")
     for row in report["folds"]:
-        print(f"{row['plan']:<40} {row['n']:>4} {row['accuracy']:>9.3f} {row['within_dimension']:>11.3f}")
-    print(f"{'all (micro)':<40} {report['n']:>4} {report['accuracy']:>9.3f} {report['within_dimension']:>11.3f}")
+        print(
+            f"{row['plan']:<40} {row['n']:>4} {row['accuracy']:>9.3f} {row['within_dimension']:>11.3f}"
+        )
+    print(
+        f"{'all (micro)':<40} {report['n']:>4} {report['accuracy']:>9.3f} {report['within_dimension']:>11.3f}"
+    )
     return 0

@@ -17,15 +17,23 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAPIKG_", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="where plans, the store and the index live")
-    model: str = Field("builtin:e5-small-q4", description="embedding model: builtin, folder or hub id")
+    model: str = Field(
+        "builtin:e5-small-q4", description="embedding model: builtin, folder or hub id"
+    )
     allow_download: bool = Field(False, description="opt in to downloading a hub model")
-    model_cache: Path | None = Field(None, description="converted-model cache (default ~/.cache/papikg)")
+    model_cache: Path | None = Field(
+        None, description="converted-model cache (default ~/.cache/papikg)"
+    )
     threads: int = Field(1, ge=1, le=64, description="torch threads for the encoder")
     host: str = Field("127.0.0.1", description="address `papikg serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `papikg serve` binds")
-    admin_token: str | None = Field(None, description="token that allows SPARQL Update; unset = no updates")
+    admin_token: str | None = Field(
+        None, description="token that allows SPARQL Update; unset = no updates"
+    )
     sparql_timeout: float = Field(10.0, gt=0, description="seconds before a SPARQL query is cut")
-    sparql_max_results: int = Field(10000, ge=1, description="result rows/triples cap per SPARQL query")
+    sparql_max_results: int = Field(
+        10000, ge=1, description="result rows/triples cap per SPARQL query"
+    )
 
     @property
     def plans_dir(self) -> Path:

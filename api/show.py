@@ -51,7 +51,9 @@ def show(store: GraphStore, data_dir: Path, iri: str) -> str:
         file_name = row["file"].value
         file_key = row["span"].value.split("/source/", 1)[1].split("/", 1)[0]
         out.append(f"\n{file_name}:{start}-{end}")
-        for number, line in enumerate(source_lines(data_dir, file_key, file_name, start, end), start):
+        for number, line in enumerate(
+            source_lines(data_dir, file_key, file_name, start, end), start
+        ):
             out.append(f"{number:>5} | {line}")
     return "\n".join(out) + "\n"
 
@@ -59,5 +61,5 @@ def show(store: GraphStore, data_dir: Path, iri: str) -> str:
 def _short(value: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if value.startswith(str(namespace)):
-            return f"{prefix}:{value[len(str(namespace)):]}"
+            return f"{prefix}:{value[len(str(namespace)) :]}"
     return value if len(value) < 200 else value[:200] + "…"

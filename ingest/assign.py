@@ -26,7 +26,9 @@ from ingest.records import TaskRecord
 from ingest.resolved import Assignment
 
 SUBDIMENSION_COUNTS = {1: 4, 2: 4, 3: 3, 4: 4, 5: 4, 6: 4, 7: 3, 8: 3}  # the 2018+ framework
-SUBDIMS_OF = {f"D{d}": [f"{d}.{s}" for s in range(1, n + 1)] for d, n in SUBDIMENSION_COUNTS.items()}
+SUBDIMS_OF = {
+    f"D{d}": [f"{d}.{s}" for s in range(1, n + 1)] for d, n in SUBDIMENSION_COUNTS.items()
+}
 
 
 def is_subdimension(notation: str) -> bool:
@@ -50,7 +52,11 @@ def _stated(task: TaskRecord, mappings: Mapping[str, IndicatorMapping]) -> tuple
     if len(task.indicators) != 1:
         return None
     mapping = mappings.get(task.indicators[0])
-    if mapping and mapping.relation in ("exact", "narrow") and all(map(is_subdimension, mapping.concepts)):
+    if (
+        mapping
+        and mapping.relation in ("exact", "narrow")
+        and all(map(is_subdimension, mapping.concepts))
+    ):
         return mapping.concepts
     return None
 
@@ -63,7 +69,11 @@ def plan_requests(
 
 
 def _request(task: TaskRecord, mappings: Mapping[str, IndicatorMapping]):  # noqa: ANN202
-    maps = [mappings[n] for n in task.indicators if n in mappings and mappings[n].relation != "unlabelled"]
+    maps = [
+        mappings[n]
+        for n in task.indicators
+        if n in mappings and mappings[n].relation != "unlabelled"
+    ]
     if not maps:
         return task.text, None, None, "inferred"
     listed = [c for m in maps if m.relation == "exact" for c in m.concepts if is_subdimension(c)]
@@ -94,9 +104,7 @@ def assign(
     return out
 
 
-def related_dimension(
-    texts: Sequence[str], classifier: SubdimensionClassifier
-) -> str | None:
+def related_dimension(texts: Sequence[str], classifier: SubdimensionClassifier) -> str | None:
     """The dimension most of a local-only indicator's tasks lean to (for skos:relatedMatch)."""
     if not texts:
         return None

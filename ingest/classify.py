@@ -77,7 +77,9 @@ class SubdimensionClassifier:
         self.labels = list(self.model.classes_)
         return self
 
-    def predict(self, texts: Sequence[str], allowed: Sequence[Iterable[str] | None]) -> list[Prediction]:
+    def predict(
+        self, texts: Sequence[str], allowed: Sequence[Iterable[str] | None]
+    ) -> list[Prediction]:
         """One prediction per text, restricted to `allowed[i]` (None = any sub-dimension)."""
         if not texts:
             return []

@@ -17,11 +17,17 @@ def classify_report(store: GraphStore) -> dict:
     return {
         "method": "leave-one-plan-out",
         "folds": [
-            {"plan": f.plan.rsplit("/", 1)[-1], "n": f.n, "accuracy": round(f.accuracy, 4),
-             "within_dimension": round(f.accuracy_within_dimension, 4)}
+            {
+                "plan": f.plan.rsplit("/", 1)[-1],
+                "n": f.n,
+                "accuracy": round(f.accuracy, 4),
+                "within_dimension": round(f.accuracy_within_dimension, 4),
+            }
             for f in folds
         ],
         "n": n,
         "accuracy": round(sum(f.correct for f in folds) / n, 4) if n else 0.0,
-        "within_dimension": round(sum(f.correct_within_dimension for f in folds) / n, 4) if n else 0.0,
+        "within_dimension": round(sum(f.correct_within_dimension for f in folds) / n, 4)
+        if n
+        else 0.0,
     }

@@ -115,7 +115,9 @@ def _parts(label: str) -> list[str]:
     return [p for p in (piece.strip() for piece in pieces) if len(terms(p)) >= 2]
 
 
-def match_label(label: str, candidates: Sequence[ConceptLabels]) -> tuple[str, tuple[str, ...], float]:
+def match_label(
+    label: str, candidates: Sequence[ConceptLabels]
+) -> tuple[str, tuple[str, ...], float]:
     """(relation, concepts, score) for one label against candidate concepts."""
     parts = _parts(label)
     if len(parts) >= 2:
@@ -151,7 +153,9 @@ def map_indicators(
     return result
 
 
-def _fill_between_neighbours(tops: Sequence[LocalIndicator], result: dict[str, IndicatorMapping]) -> None:
+def _fill_between_neighbours(
+    tops: Sequence[LocalIndicator], result: dict[str, IndicatorMapping]
+) -> None:
     """An unlabelled dimension row between dimensions k-1 and k+1 is dimension k."""
     for before, ind, after in zip(tops, tops[1:], tops[2:]):
         prev, cur, nxt = result[before.number], result[ind.number], result[after.number]

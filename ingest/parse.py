@@ -18,7 +18,9 @@ from ingest.records import ParsedPlan, TaskRecord
 from ingest.tables import AppendixResult, parse_appendix
 from ingest.text import SourceError
 
-_VI_LETTERS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+_VI_LETTERS = re.compile(
+    r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I
+)
 
 
 def diacritic_ratio(text: str) -> float:

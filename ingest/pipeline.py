@@ -28,7 +28,7 @@ from ingest.shared import classifier_graph, concept_labels, label_examples, shar
 from ingest.store import GraphStore
 from ingest.text import SourceError, decode_source
 from ingest.validate import validate
-from ontology.iris import plan_graph
+from ontology.iris import SHARED_GRAPHS, plan_graph
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,9 @@ def ingest(paths: list[Path], data_dir: Path) -> IngestReport:
         store.close()
 
 
-def _ingest_parsed(parsed: list[tuple[ParsedPlan, str]], store: GraphStore, data_dir: Path) -> IngestReport:
+def _ingest_parsed(
+    parsed: list[tuple[ParsedPlan, str]], store: GraphStore, data_dir: Path
+) -> IngestReport:
     concepts: list[ConceptLabels] = concept_labels()
     keys = {plan_key(p) for p, _ in parsed}
     mappings = {plan_key(p): map_indicators(p.indicators, concepts) for p, _ in parsed}
@@ -109,7 +111,7 @@ def _ingest_parsed(parsed: list[tuple[ParsedPlan, str]], store: GraphStore, data
     classifier = SubdimensionClassifier().fit(examples + extra)
     folds = leave_one_plan_out(examples, extra) if len({e.group for e in examples}) > 1 else []
     graphs: dict[URIRef, Graph] = dict(shared_graphs())
-    graphs[classifier_graph_name()] = classifier_graph(examples, folds)
+    graphs[SHARED_GRAPHS["classifier"]] = classifier_graph(examples, folds)
     report = IngestReport()
     errors: list[str] = []
     sources: dict[str, str] = {}
@@ -133,12 +135,6 @@ def _ingest_parsed(parsed: list[tuple[ParsedPlan, str]], store: GraphStore, data
     report.triples = store.triple_count()
     report.accuracy = _micro(folds)
     return report
-
-
-def classifier_graph_name() -> URIRef:
-    from ontology.iris import SHARED_GRAPHS
-
-    return SHARED_GRAPHS["classifier"]
 
 
 def _shared_union(graphs: dict[URIRef, Graph]) -> Graph:

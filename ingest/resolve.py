@@ -7,16 +7,14 @@ in the shared catalogue), so that each named graph is self-contained.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
-from rdflib import Graph
 
 from ingest.assign import assign, related_dimension
 from ingest.classify import SubdimensionClassifier
 from ingest.emit import targets_of
 from ingest.emit_legal import act_triples
 from ingest.emit_localities import locality_triples
-from ingest.emit_units import tidy_minted_kinds, unit_locality, unit_triples
+from ingest.emit_units import unit_locality, unit_triples
 from ingest.legal import CitationContext, no_longer_in_force_on, resolve
 from ingest.localities import LocalityRef, resolve_locality
 from ingest.papimap import IndicatorMapping
@@ -25,12 +23,6 @@ from ingest.resolved import CitationLink, IndicatorLink, ResolvedPlan, ResolvedT
 from ingest.units import normalize_unit
 from ontology.iris import act_iri, locality_iri, slug
 from ontology.namespaces import new_graph
-
-@dataclass
-class Extras:
-    """Triples a plan graph carries besides the plan's own (units, localities, minted acts)."""
-
-    graph: Graph
 
 
 def plan_key(parsed: ParsedPlan) -> str:
@@ -132,7 +124,8 @@ class PlanResolver:
             targets=targets_of([r.text for r in task.results]),
             timeframe=task.timeframe,
             units=tuple(
-                self.unit_links(task.lead_units, "lead") + self.unit_links(task.support_units, "support")
+                self.unit_links(task.lead_units, "lead")
+                + self.unit_links(task.support_units, "support")
             ),
             citations=inside,
         )
@@ -145,11 +138,15 @@ class PlanResolver:
             mapping = mappings.get(ind.number)
             relation, concepts = (mapping.relation, mapping.concepts) if mapping else ("none", ())
             if relation in ("none", "unlabelled") or (relation == "related" and not concepts):
-                family = {ind.number} | {c.number for c in self.parsed.indicators if c.parent == ind.number}
+                family = {ind.number} | {
+                    c.number for c in self.parsed.indicators if c.parent == ind.number
+                }
                 texts = [t.text for t in self.parsed.tasks if family & set(t.indicators)]
                 related = related_dimension(texts, classifier)
                 relation, concepts = ("related", (related,)) if related else ("none", ())
-            links.append(IndicatorLink(ind.number, ind.label, ind.span, ind.parent, relation, concepts))
+            links.append(
+                IndicatorLink(ind.number, ind.label, ind.span, ind.parent, relation, concepts)
+            )
         return tuple(links)
 
 

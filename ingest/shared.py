@@ -49,10 +49,20 @@ def classifier_graph(examples: list[Example], folds: list[FoldScore]) -> Graph:
     graph = new_graph(SHARED_GRAPHS["classifier"])
     graph.add((CLASSIFIER, RDF.type, PK.Classifier))
     graph.add((CLASSIFIER, RDF.type, PROV.SoftwareAgent))
-    graph.add((CLASSIFIER, RDFS.label, Literal(f"PAPI sub-dimension classifier ({VERSION})", lang="en")))
-    graph.add((CLASSIFIER, DCTERMS.description, Literal(
-        "Logistic regression over TF-IDF of accent-folded syllable unigrams and bigrams, trained on "
-        "the tasks whose sub-dimension their plan states; accuracy is leave-one-plan-out.", lang="en")))
+    graph.add(
+        (CLASSIFIER, RDFS.label, Literal(f"PAPI sub-dimension classifier ({VERSION})", lang="en"))
+    )
+    graph.add(
+        (
+            CLASSIFIER,
+            DCTERMS.description,
+            Literal(
+                "Logistic regression over TF-IDF of accent-folded syllable unigrams and bigrams, trained on "
+                "the tasks whose sub-dimension their plan states; accuracy is leave-one-plan-out.",
+                lang="en",
+            ),
+        )
+    )
     graph.add((CLASSIFIER, PK.trainingSize, Literal(len(examples), datatype=XSD.integer)))
     total = sum(f.n for f in folds)
     if total:

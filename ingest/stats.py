@@ -69,7 +69,11 @@ def plan_stats(store: GraphStore) -> list[PlanStats]:
     """One PlanStats per stored plan, ordered by plan IRI."""
     stats = {
         r["plan"]: PlanStats(
-            r["plan"], r["name"], r["level"], int(r["year"]) if r["year"] else None, r["form"],
+            r["plan"],
+            r["name"],
+            r["level"],
+            int(r["year"]) if r["year"] else None,
+            r["form"],
             int(r["tasks"]),
         )
         for r in _rows(store, PLANS)

@@ -56,7 +56,9 @@ class GraphStore:
         parts = []
         for name, graph in graphs.items():
             body = graph.serialize(format="nt")
-            parts.append(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}")
+            parts.append(
+                f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
+            )
         if parts:
             self.raw.update(" ;\n".join(parts))
             self.raw.flush()
