@@ -19,16 +19,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 from ingest.classify import Example, SubdimensionClassifier
 from ingest.papimap import IndicatorMapping
 from ingest.records import TaskRecord
 from ingest.resolved import Assignment
+from ontology.load import papi_concepts
 
-SUBDIMENSION_COUNTS = {1: 4, 2: 4, 3: 3, 4: 4, 5: 4, 6: 4, 7: 3, 8: 3}  # the 2018+ framework
-SUBDIMS_OF = {
-    f"D{d}": [f"{d}.{s}" for s in range(1, n + 1)] for d, n in SUBDIMENSION_COUNTS.items()
-}
+
+@cache
+def subdimensions_of(dimension: str) -> tuple[str, ...]:
+    """The current framework's sub-dimensions of a dimension ("D7" → ["7.1", "7.2", "7.3"]),
+    read from the PAPI scheme (ontology/papi-scheme.ttl), the one place the framework lives."""
+    return tuple(c.notation for c in papi_concepts() if c.broader == dimension)
 
 
 def is_subdimension(notation: str) -> bool:
@@ -63,7 +67,7 @@ def _stated(task: TaskRecord, mappings: Mapping[str, IndicatorMapping]) -> tuple
 
 def plan_requests(
     tasks: Sequence[TaskRecord], mappings: Mapping[str, IndicatorMapping]
-) -> list[tuple[str, list[Assignment] | None, list[str] | None, str]]:
+) -> list[tuple[str, list[Assignment] | None, Sequence[str] | None, str]]:
     """For each task: (text, fixed assignments or None, allowed sub-dims for the classifier, method)."""
     return [_request(task, mappings) for task in tasks]
 
@@ -85,7 +89,7 @@ def _request(task: TaskRecord, mappings: Mapping[str, IndicatorMapping]):  # noq
     if first.relation == "broad":
         return task.text, [Assignment(c, "stated", 1.0) for c in first.concepts], None, "stated"
     if first.relation == "exact":  # a dimension
-        return task.text, None, SUBDIMS_OF[first.concepts[0]], "inferred"
+        return task.text, None, subdimensions_of(first.concepts[0]), "inferred"
     return task.text, [], None, "none"
 
 
