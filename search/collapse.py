@@ -74,13 +74,14 @@ def pair_similarities(texts: Sequence[str], groups: Sequence[str]) -> np.ndarray
 
 def cover_plans(
     groups: Sequence[list[T]], score: Callable[[list[T]], float],
-    plans: Callable[[list[T]], set[str]], k: int, floor: float,
+    plans: Callable[[list[T]], set[str]], k: int, eligible: Callable[[list[T]], bool],
 ) -> list[list[T]]:  # fmt: skip
-    """The top `k` groups in rank order, then every plan absent from them gets its best group
-    scoring ≥ `floor` in, in place of the lowest group whose plans all keep another hit; the result
-    is re-sorted by score. Only candidates close to the best enter, and no plan loses its last
-    hit, so precision moves only where a near-tie hid a whole plan."""
-    top, rest = list(groups[:k]), [g for g in groups[k:] if score(g) >= floor]
+    """The top `k` groups in rank order, then every plan absent from them gets its best
+    `eligible` group in, in place of the lowest group whose plans all keep another hit; the result
+    is re-sorted by score. Only candidates one retriever alone already ranks near the top enter
+    (`retrieve.Fusion.coverage`), and no plan loses its last hit, so precision moves only where
+    the fusion hid a whole plan."""
+    top, rest = list(groups[:k]), [g for g in groups[k:] if eligible(g)]
     for group in rest:
         have = Counter(p for taken in top for p in plans(taken))
         if plans(group) & set(have):

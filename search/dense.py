@@ -10,6 +10,8 @@ global top-k filtered afterwards.
 from __future__ import annotations
 
 import logging
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +132,33 @@ def _check_normalised(vectors: np.ndarray) -> None:
     worst = float(np.max(np.abs(norms - 1.0)))
     if not np.isfinite(worst) or worst > _NORM_TOLERANCE:
         raise ValueError(f"vectors must be L2-normalised (largest norm error {worst:.3g})")
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Mean vector μ and covariance Σ of the indexed vectors. For any query q, the mean and
+    standard deviation of its inner product with every indexed vector follow exactly: q·μ and
+    √(qᵀΣq), without scoring the corpus (`retrieve.Fusion`, z-scores)."""
+
+    mean: np.ndarray
+    cov: np.ndarray
+
+    @classmethod
+    def of_vectors(cls, vectors: np.ndarray, chunk: int = 65_536) -> Moments:
+        n, dim = vectors.shape
+        if n == 0:
+            return cls(np.zeros(dim), np.zeros((dim, dim)))
+        total, gram = np.zeros(dim), np.zeros((dim, dim))
+        for start in range(0, n, chunk):
+            part = vectors[start : start + chunk]
+            total += part.sum(axis=0, dtype=np.float64)
+            gram += (part.T @ part).astype(np.float64)
+        mean = total / n
+        return cls(mean, gram / n - np.outer(mean, mean))
+
+    def of(self, query: np.ndarray) -> tuple[float, float]:
+        """(mean, standard deviation) of query·v over the indexed vectors (std 1 if they are
+        all equal)."""
+        q = np.asarray(query, dtype=np.float64).reshape(-1)
+        var = float(q @ self.cov @ q)
+        return float(q @ self.mean), math.sqrt(var) if var > 1e-12 else 1.0

@@ -29,7 +29,7 @@ import numpy as np
 from search import corpus as corpus_mod
 from search import lexical, restore
 from search.corpus import PapiConcept, TaskDoc, corpus_hash, doc_from_dict
-from search.dense import DenseIndex
+from search.dense import DenseIndex, Moments
 from search.embed_cache import EmbeddingCache, embed_passages_cached, text_key
 from search.encoder import Encoder
 from search.lexical import ACCENTED, BM25Index, accent_ratio
@@ -74,6 +74,7 @@ class SearchIndex:
             [accent_ratio(dense_text(self.restorer, d.text)) >= ACCENTED for d in self.docs], bool
         )
         self._cos_floor: float | None = None
+        self._moments: Moments | None = None
 
     @property
     def cos_floor(self) -> float:
@@ -82,6 +83,14 @@ class SearchIndex:
         if self._cos_floor is None:
             self._cos_floor = median_pair_cosine(self.dense.vectors)
         return self._cos_floor
+
+    @property
+    def dense_moments(self) -> Moments:
+        """Mean and covariance of the passage vectors, for the dense side's z-scores (computed
+        once, on first use: ~0.2 s at 100,000 tasks)."""
+        if self._moments is None:
+            self._moments = Moments.of_vectors(self.dense.vectors)
+        return self._moments
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,13 @@ class BM25Index:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Ids and scores of the best `k` texts with a positive score (within `mask` if given);
         ties keep corpus order."""
-        scores = self.scores(query)
+        return self.select(self.scores(query), k, mask)
+
+    @staticmethod
+    def select(
+        scores: np.ndarray, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`top` over precomputed scores."""
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         candidates = np.flatnonzero(scores > 0)

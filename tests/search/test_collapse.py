@@ -49,13 +49,16 @@ def test_every_item_lands_in_exactly_one_group(texts: list[str]) -> None:
     assert [g[0][0] for g in groups] == sorted(g[0][0] for g in groups)
 
 
-def test_cover_plans_brings_in_a_missing_plan_only_when_its_score_is_close() -> None:
-    # (score, plan): plan "c" is absent from the top 3; "b" holds two hits, "a" one
-    groups = [[(0.9, "a")], [(0.8, "b")], [(0.7, "b")], [(0.6, "c")], [(0.5, "d")]]
+def test_cover_plans_brings_in_a_missing_plan_only_when_eligible() -> None:
+    # (score, plan, side rank): plan "c" is absent from the top 3; "b" holds two hits, "a" one
+    groups = [[(0.9, "a", 1)], [(0.8, "b", 2)], [(0.7, "b", 3)], [(0.6, "c", 5)], [(0.5, "d", 9)]]
     score, plans = (lambda g: g[0][0]), (lambda g: {g[0][1]})
-    top = cover_plans(groups, score, plans, 3, floor=0.55)
-    assert top == [[(0.9, "a")], [(0.8, "b")], [(0.6, "c")]]  # b's second hit gave way; d too low
-    assert cover_plans(groups, score, plans, 3, floor=0.65) == groups[:3]
+    within = lambda reach: lambda g: g[0][2] <= reach
+    top = cover_plans(groups, score, plans, 3, within(6))
+    assert top == [groups[0], groups[1], groups[3]]  # b's second hit gave way; d not eligible
+    assert cover_plans(groups, score, plans, 3, within(4)) == groups[:3]
+    # both eligible, but only one spare slot (b's second hit): the better-ranked c takes it
+    assert cover_plans(groups, score, plans, 3, within(10)) == [groups[0], groups[1], groups[3]]
     # no plan loses its only hit: with every plan held once, nothing is swapped
     one_each = [groups[0], groups[1], groups[3]]
-    assert cover_plans(one_each, score, plans, 2, floor=0.0) == one_each[:2]
+    assert cover_plans(one_each, score, plans, 2, within(10)) == one_each[:2]

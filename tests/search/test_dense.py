@@ -193,3 +193,21 @@ def test_save_replaces_an_existing_index(tmp_path, corpus) -> None:
     new.save(tmp_path / "dense")
     assert len(DenseIndex.load(tmp_path / "dense", expected_manifest(new))) == 300
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dense"]
+
+
+def test_moments_give_the_exact_mean_and_std_of_any_query_s_scores() -> None:
+    from search.dense import Moments
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(700, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    moments = Moments.of_vectors(vectors, chunk=256)  # several chunks
+    for _ in range(5):
+        q = rng.normal(size=24)
+        q /= np.linalg.norm(q)
+        scores = vectors.astype(np.float64) @ q
+        mean, std = moments.of(q)
+        assert mean == pytest.approx(scores.mean(), abs=1e-6)
+        assert std == pytest.approx(scores.std(), rel=1e-4)
+    same = Moments.of_vectors(np.ones((4, 3), np.float32) / np.sqrt(3))
+    assert same.of(np.array([1.0, 0, 0]))[1] == 1.0  # no spread: std 1, not 0

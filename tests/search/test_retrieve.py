@@ -13,7 +13,15 @@ import pytest
 from search.encoders import FakeEncoder
 from search.index import ensure_index, open_index
 from search.manifest import IndexMismatch
-from search.retrieve import BadQuery, Filters, dense_can_read, dense_reading, rank, search
+from search.retrieve import (
+    DEFAULT_FUSION,
+    BadQuery,
+    Filters,
+    dense_can_read,
+    dense_reading,
+    rank,
+    search,
+)
 
 # the fixture store builder (a plain file: tests run with --import-mode=importlib)
 FIXTURES = runpy.run_path(str(Path(__file__).parent / "fixtures" / "searchdata.py"))
@@ -64,11 +72,37 @@ def test_unreadable_tasks_rank_on_their_terms(index, monkeypatch) -> None:
     readable[ocr] = False  # as if restoration had failed
     monkeypatch.setattr(index, "readable", readable)
     ranked = rank(index, "công khai hộ nghèo", None, "hybrid")
-    lexical = dict(zip(*index.lexical.top("công khai hộ nghèo", 100)))
+    scores = index.lexical.scores("công khai hộ nghèo").astype(np.float64)
     at = next(r for r in ranked if r.row == ocr)
     assert at.why == "both"  # found by both sides, scored as by the lexical side alone:
-    lexical_rank = sorted(lexical, key=lambda r: (-lexical[r], r)).index(ocr) + 1
-    assert at.score == pytest.approx(2 / (60 + lexical_rank), abs=1e-6)
+    assert at.score == pytest.approx((scores[ocr] - scores.mean()) / scores.std(), abs=1e-5)
+
+
+def test_fused_score_is_the_weighted_sum_of_corpus_z_scores(index) -> None:
+    """Oracle: both sides scored over the whole corpus with NumPy, standardised, weighted."""
+    query = "công khai danh sách hộ nghèo"
+    lexical = index.lexical.scores(query).astype(np.float64)
+    vector = index.encoder.encode_queries([query])[0].astype(np.float64)
+    cosine = index.dense.vectors.astype(np.float64) @ vector
+    z = lambda x: (x - x.mean()) / x.std()
+    alpha = DEFAULT_FUSION.alpha
+    expected = alpha * z(cosine) + (1 - alpha) * z(lexical)
+    ranked = rank(index, query, None, "hybrid")
+    assert ranked and all(index.readable[r.row] for r in ranked)
+    for r in ranked:
+        assert r.score == pytest.approx(expected[r.row], abs=1e-4)
+    assert [r.row for r in ranked] == sorted((r.row for r in ranked),
+                                             key=lambda row: (-round(expected[row], 6), row))  # fmt: skip
+
+
+def test_side_rank_is_the_best_rank_either_side_gives(index) -> None:
+    query = "công khai danh sách hộ nghèo"
+    ranked = rank(index, query, None, "hybrid")
+    lexical_rows = index.lexical.top(query, 100)[0].tolist()
+    for r in ranked:
+        if r.row in lexical_rows:
+            assert r.side_rank <= lexical_rows.index(r.row) + 1
+    assert min(r.side_rank for r in ranked) == 1
 
 
 def test_copies_collapse_into_one_hit_listing_both_plans(index) -> None:
