@@ -41,12 +41,12 @@ DEFAULT_QUERIES = REPO_ROOT / ".." / "shared" / "spec" / "queries-visible.json"
 
 
 def load_encoder_for(settings: Settings):
-    from search.encoders import ModelNotAvailable, default_model_cache, load_encoder
+    from api.deps import load_encoder_for as load
+    from search.encoders import ModelNotAvailable
     from search.model_convert import ConversionError
 
     try:
-        return load_encoder(settings.model, cache_dir=settings.model_cache or default_model_cache(),
-                            allow_download=settings.allow_download, threads=settings.threads)  # fmt: skip
+        return load(settings)
     except (ModelNotAvailable, ConversionError) as exc:
         raise UserError(f"embedding model {settings.model!r}: {exc}") from None
 

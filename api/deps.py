@@ -181,6 +181,7 @@ def load_encoder_for(settings: Settings):
         cache_dir=settings.model_cache or default_model_cache(),
         allow_download=settings.allow_download,
         threads=settings.threads,
+        native_queries=settings.native_queries,
     )
 
 

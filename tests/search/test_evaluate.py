@@ -121,11 +121,11 @@ QUERIES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "queries-vis
 
 
 @pytest.fixture(scope="session")
-def real_index(corpus_store, real_encoder, tmp_path_factory):
-    """The seed plans indexed with the builtin model (embedded once per test run)."""
+def real_index(corpus_store, builtin_encoder, tmp_path_factory):
+    """The seed plans indexed with the default builtin model (embedded once per test run)."""
     from search.index import ensure_index
 
-    return ensure_index(corpus_store, tmp_path_factory.mktemp("real-index"), real_encoder)[0]
+    return ensure_index(corpus_store, tmp_path_factory.mktemp("real-index"), builtin_encoder)[0]
 
 
 @pytest.mark.slow
@@ -134,12 +134,29 @@ def test_real_model_on_the_visible_checks(real_index) -> None:
         pytest.skip(f"no visible checks at {QUERIES}")
     report = evaluate(real_index, load_checks(QUERIES))
     hybrid, bm25 = report["methods"]["hybrid"], report["methods"]["bm25"]
-    # measured: hybrid P@10 0.787 / plan-recall 0.969 / MRR 1.000; unaccented 0.867 / 1.000.
-    # Targets: plan-recall ≥ 0.95 (met); P@10 ≥ 0.80 (missed by one hit; ceiling 0.838).
+    # measured: hybrid P@10 0.812 / plan-recall 0.969 / MRR 1.000; unaccented 0.917 / 1.000.
+    # Targets: plan-recall ≥ 0.95, P@10 ≥ 0.80 (the corpus ceiling is 0.838)
     assert hybrid["visible"]["plan_recall@10"] >= 0.95
     assert hybrid["unaccented"]["plan_recall@10"] >= 0.95
-    assert hybrid["visible"]["precision@10"] >= 0.78
+    assert hybrid["visible"]["precision@10"] >= 0.80
     assert hybrid["visible"]["mrr"] >= bm25["visible"]["mrr"]
     # a query typed without diacritics works as well as with them
     assert hybrid["unaccented"]["precision@10"] >= hybrid["visible"]["precision@10"] - 0.05
     assert all(r["ok"] for r in poor_household_check(real_index).values())
+
+
+EXTRA = Path(__file__).resolve().parents[2] / "bench" / "queries-extra.json"
+
+
+@pytest.mark.slow
+def test_real_model_on_the_held_out_checks(real_index) -> None:
+    """The 16 held-out checks (written from the task texts without looking at a ranking): the
+    fusion, chosen on the visible checks, must beat each side alone there too."""
+    report = evaluate(real_index, load_checks(EXTRA))
+    methods = report["methods"]
+    for variant in ("visible", "unaccented"):
+        hybrid = methods["hybrid"][variant]["precision@10"]
+        assert hybrid >= methods["bm25"][variant]["precision@10"], variant
+        assert hybrid >= methods["dense"][variant]["precision@10"], variant
+    # measured: hybrid 0.600 / 0.825 / 0.875, unaccented 0.582 / 0.782 / 0.818
+    assert methods["hybrid"]["visible"]["precision@10"] >= 0.55
