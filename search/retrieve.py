@@ -42,7 +42,7 @@ much better, but judged on the verbatim OCR text the checks moved by −1 to +2 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -192,7 +192,7 @@ class Side:
     """One side's candidates (row → score, best first) and how to score any row on that side."""
 
     top: dict[int, float]
-    exact: object  # rows → raw scores
+    exact: Callable[[np.ndarray], np.ndarray]  # rows → raw scores
     mean: float = 0.0
     std: float = 1.0
 
@@ -230,10 +230,10 @@ def lexical_side(index, query: str, depth: int, mask: np.ndarray | None) -> Side
 def dense_side(index, vector: np.ndarray, depth: int, mask: np.ndarray | None) -> Side:
     scores, rows = index.dense.search(vector, depth, subset=mask)
     top = {r: s for r, s in zip(rows[0].tolist(), scores[0].tolist()) if r >= 0}
-    q = vector.reshape(-1).astype(np.float64)
+    q = vector.reshape(-1)
     moments = getattr(index, "dense_moments", None)
     mean, std = (0.0, 1.0) if moments is None else moments.of(q)
-    return Side(top, lambda r: index.dense.vectors[r] @ vector.reshape(-1), mean, std)
+    return Side(top, lambda r: index.dense.vectors[r] @ q, mean, std)
 
 
 def dense_can_read(index, query: str) -> bool:
@@ -281,13 +281,13 @@ def _fuse(lexical: Side | None, dense: Side | None, fusion: Fusion,
     alpha = np.full(len(rows), fusion.alpha)
     if readable is not None:
         alpha[~readable[index_rows]] = 0.0
+    lr, dr = _ranks(lex_top), _ranks(dense_top)
     if lexical is None or dense is None or not lex_top:  # one side alone: its own order
         side = dense if lexical is None or not lex_top else lexical
         fused = side.z(index_rows)
     elif fusion.kind == "z":
         fused = alpha * dense.z(index_rows) + (1 - alpha) * lexical.z(index_rows)
     elif fusion.kind == "rrf":
-        lr, dr = _ranks(lex_top), _ranks(dense_top)
         inf = float("inf")
         fused = np.array([2 * a / (fusion.k0 + dr.get(r, inf))
                           + 2 * (1 - a) / (fusion.k0 + lr.get(r, inf))
@@ -298,11 +298,10 @@ def _fuse(lexical: Side | None, dense: Side | None, fusion: Fusion,
                           for r, a in zip(rows, alpha)])  # fmt: skip
     else:
         raise BadQuery(f"unknown fusion {fusion.kind!r}")
-    lr, dr = _ranks(lex_top), _ranks(dense_top)
     out = []
     for r, score in zip(rows, fused.tolist()):
         why = "both" if r in lex_top and r in dense_top else "terms" if r in lex_top else "semantic"
-        side_rank = min(lr.get(r, 1 << 30), dr.get(r, 1 << 30))
+        side_rank = min(rank for rank in (lr.get(r), dr.get(r)) if rank is not None)
         out.append(Ranked(r, round(float(score), 6), why, side_rank))
     return sorted(out, key=lambda x: (-x.score, x.row))
 
