@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import BadParameter, NotFound, Resources, ServiceUnavailable
 from api.errors import ErrorRule, error_json, install_error_handlers
-from api.settings import Settings
+from api.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 TITLE = "papikg"
@@ -147,4 +147,4 @@ def create_app(
 
 def app_from_env() -> FastAPI:
     """For `uvicorn --factory api.app:app_from_env`: settings from PAPIKG_* variables."""
-    return create_app(Settings(), preload=True)
+    return create_app(load_settings(), preload=True)

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from api.settings import Settings
+from api.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("papikg")
 
@@ -54,7 +54,7 @@ def _add_optional(sub: argparse._SubParsersAction, module: str, function: str) -
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+    settings = load_settings()
     if args.data_dir is not None:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
     return settings
@@ -66,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    settings = settings_from(args)
+    try:
+        settings = settings_from(args)
+    except SettingsError as exc:
+        print(f"papikg: {exc}", file=sys.stderr)
+        return 2
     from api import commands
     from search.encoders import ensure_offline
 

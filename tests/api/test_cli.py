@@ -92,3 +92,18 @@ def test_data_dir_from_environment(corpus_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PAPIKG_DATA_DIR", str(copy))
     code, out, _ = run(capsys, "stats", "--json")
     assert code == 0 and len(json.loads(out)) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [("PAPIKG_NATIVE_QUERIES", "maybe", "valid boolean"), ("PAPIKG_THREADS", "0", "greater than")],
+)
+def test_bad_setting_is_a_clear_error_naming_the_variable(
+    monkeypatch, capsys, name: str, value: str, reason: str
+) -> None:
+    from api.cli import main
+
+    monkeypatch.setenv(name, value)
+    assert main(["stats"]) == 2
+    err = capsys.readouterr().err
+    assert f"{name}='{value}'" in err and reason in err
