@@ -141,7 +141,9 @@ def create_app(
                    indicators_router(), legal_router(), units_router(), dump_router(),
                    health_router(), resources_router(), web_router(TITLE)):  # fmt: skip
         app.include_router(router)
-    app.include_router(sparql_router(settings, res.raw_store))
+    sparql = sparql_router(settings, settings.store_dir, on_write=res.reopen_store)
+    res.closers.append(sparql.sparql_endpoint.executor.close)
+    app.include_router(sparql)
     return app
 
 

@@ -1,9 +1,9 @@
 """What the routers share: one graph store and one search index per app, opened on first use.
 
 `Resources` is created by `create_app(settings)` and kept on `app.state.resources`; handlers reach
-it through the `resources` dependency. The store is opened read-only, except when an admin token
-is configured: then SPARQL Update may write, and every router (the SPARQL endpoint included)
-shares that one writable `GraphStore`. The search index (encoder + faiss + BM25) is loaded the
+it through the `resources` dependency. The store is always opened read-only here: SPARQL Update
+writes in a worker of its own (`api.sparql_exec`), after which `reopen_store()` gives the routes
+a view that includes the write. The search index (encoder + faiss + BM25) is loaded the
 first time a handler needs it, under a lock, and rebuilt by `search.index.ensure_index` when the
 store's corpus or the model changed. Nothing here reads the environment.
 
@@ -105,21 +105,27 @@ class Resources:
         self.index_state = "not loaded"
         self.index_seconds: float | None = None
         self.cache: dict[str, object] = {}  # derived lookups (provinces …), see `cached`
+        self.closers: list = []  # what `close()` stops too (the SPARQL worker host)
 
     @property
     def writable(self) -> bool:
+        """SPARQL Update is enabled (an admin token is configured)."""
         return bool(self.settings.admin_token)
 
     def store(self):
-        """The one GraphStore (read-only unless updates are enabled)."""
+        """The one read-only GraphStore."""
         with self._store_lock:
             if self._store is None:
-                self._store = open_graph_store(self.settings.store_dir, self.writable)
+                self._store = open_graph_store(self.settings.store_dir)
             return self._store
 
-    def raw_store(self):
-        """The pyoxigraph store under the GraphStore (what the SPARQL router queries)."""
-        return self.store().raw
+    def reopen_store(self) -> None:
+        """After a write elsewhere (SPARQL Update): the next `store()` sees it."""
+        with self._store_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            self.cache.clear()
 
     def index(self):
         """The search index, loaded (or rebuilt when stale) the first time it is asked for."""
@@ -155,19 +161,21 @@ class Resources:
         return self.cache[key]
 
     def close(self) -> None:
+        for closer in self.closers:
+            closer()
         with self._store_lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
 
 
-def open_graph_store(path: Path, writable: bool):
+def open_graph_store(path: Path):
     from ingest.store import GraphStore
 
     if not Path(path).exists():
         raise ServiceUnavailable(f"no graph store at {path}: run `papikg ingest` first")
     try:
-        return GraphStore(path, read_only=not writable)
+        return GraphStore(path, read_only=True)
     except OSError as exc:
         raise ServiceUnavailable(f"the graph store at {path} cannot be opened: {exc}") from exc
 

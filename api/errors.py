@@ -42,6 +42,7 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(se.OperationRefused, 400, "operation_refused"),
     ErrorRule(se.DatasetConflict, 400, "dataset_conflict"),
     ErrorRule(se.QueryEvaluationError, 400, "evaluation_error"),
+    ErrorRule(se.QueryTooComplex, 400, "query_too_complex"),
     ErrorRule(
         se.AuthenticationRequired,
         401,
@@ -56,6 +57,7 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(se.QueryTimeout, 503, "query_timeout"),
     ErrorRule(se.QueryAborted, 503, "query_aborted"),
     ErrorRule(se.EndpointBusy, 503, "endpoint_busy", {"Retry-After": "5"}),
+    ErrorRule(se.StoreUnavailable, 503, "unavailable", {"Retry-After": "30"}),
     ErrorRule(SourceError, 400, "bad_source"),
     ErrorRule(FileNotFoundError, 404, "not_found"),
 )

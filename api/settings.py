@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     sparql_max_results: int = Field(
         10000, ge=1, description="result rows/triples cap per SPARQL query"
     )
+    sparql_max_bytes: int = Field(
+        1 << 20, ge=1024, description="size cap of one SPARQL query or update text (bytes)"
+    )
 
     @property
     def plans_dir(self) -> Path:

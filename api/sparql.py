@@ -7,10 +7,13 @@
   named-graph-uri) or the query (FROM / FROM NAMED) gives a dataset. Query and update text is
   normalised like the data (`ingest.text.normalize_text`: NFC, one tone-mark placement), so "hoà"
   finds "hòa".
-- Safe to expose: SERVICE and LOAD are refused (400) before anything runs (`api.sparql_lexer`);
-  queries run in killable worker processes with a time budget, a result cap and a memory budget
-  (`api.sparql_exec`); updates need `Authorization: Bearer <admin token>` (403 when no token is
-  configured, 401 when it is missing or wrong).
+- Safe to expose: a request over `sparql_max_bytes` is a 413 and one nested deeper than
+  `api.sparql_guard.MAX_DEPTH` a 400, both checked before any parsing; everything else is parsed
+  and run in a sandboxed worker of the worker host (`api.sparql_exec`, `api.sparql_host`), which
+  refuses SERVICE and LOAD on the parse tree (`api.sparql_guard`), cannot open a network
+  connection (`api.sparql_sandbox`), and has a time budget, a result cap and a memory budget.
+  Updates need `Authorization: Bearer <admin token>` (403 when no token is configured, 401 when
+  it is missing or wrong); they see the store's real default graph (queries see the union).
 - GET `/sparql` without a query: the Service Description for RDF clients, the query page
   (`api/static/sparql.html`) for browsers. GET `/sparql/examples`: the repo's `queries/*.rq`.
 Errors answer with the one body shape of `api.errors`.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import hmac
 import html
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -36,7 +40,6 @@ from api.sparql_description import PREFIXES, service_description
 from api.sparql_errors import (
     AuthenticationRequired,
     DatasetConflict,
-    OperationRefused,
     QueryAborted,
     QueryTimeout,
     RequestTooLarge,
@@ -44,52 +47,52 @@ from api.sparql_errors import (
     UpdatesDisabled,
 )
 from api.sparql_examples import load_examples
-from api.sparql_exec import QueryExecutor
-from api.sparql_lexer import add_using, forbidden_keywords, keywords
+from api.sparql_exec import DEFAULT_FUNCTIONS, QueryExecutor
+from api.sparql_guard import check_depth, check_size
+from api.sparql_lexer import add_using, keywords
 from api.sparql_request import SparqlRequest, parse_request
-from api.sparql_results import RDF_FORMATS, CustomFunctions, QueryJob
+from api.sparql_results import RDF_FORMATS, QueryJob
 from ingest.text import normalize_text
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "queries"
 ASSETS = {"sparql.js": "text/javascript", "sparql.css": "text/css"}
-MAX_BODY_BYTES = 32 << 20
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
-StoreProvider = Callable[[], ox.Store]
+GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 
 
-async def read_body(request: Request) -> bytes | None:
-    """The raw body (read on the event loop, before the handler); None past MAX_BODY_BYTES."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
+def body_cap(settings: Settings) -> int:
+    """Form encoding can triple a text: the body may be 3× the text cap (plus parameters)."""
+    return 3 * settings.sparql_max_bytes + (64 << 10)
+
+
+def body_reader(limit: int) -> Callable:
+    async def read_body(request: Request) -> bytes | None:
+        """The raw body (read on the event loop, before the handler); None past `limit`."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
             return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    return read_body
 
 
 def endpoint_url(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
-def default_functions() -> CustomFunctions:
-    """The store's SPARQL extension functions (pk:fold), when the ingest package provides them."""
-    try:
-        from ingest.store import CUSTOM_FUNCTIONS
-    except ImportError:
-        return {}
-    return dict(CUSTOM_FUNCTIONS)
-
-
-def refuse_outbound(text: str) -> None:
-    found = forbidden_keywords(text)
-    if found:
-        raise OperationRefused(
-            f"{' and '.join(found)} refused: this endpoint makes no outbound requests "
-            "(no federated SERVICE calls, no LOAD of remote documents)"
-        )
+def checked_text(text: str, operation: str, limit: int) -> str:
+    """The request text, size- and depth-checked before anything parses it, then normalised."""
+    check_size(text, limit, operation)
+    check_depth(text, operation)
+    return normalize_text(text)
 
 
 class SparqlEndpoint:
@@ -98,27 +101,30 @@ class SparqlEndpoint:
     def __init__(
         self,
         settings: Settings,
-        store_provider: StoreProvider,
         executor: QueryExecutor,
         examples_dir: Path,
+        on_write: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
-        self.store_provider = store_provider
         self.executor = executor
         self.examples_dir = examples_dir
+        self.on_write = on_write
 
     def handle(self, request: Request, body: bytes | None) -> Response:
         started, req = time.monotonic(), None
         try:
             if body is None:
-                raise RequestTooLarge(f"the request body is over {MAX_BODY_BYTES >> 20} MiB")
+                raise RequestTooLarge(
+                    f"the request body is over {body_cap(self.settings):,} bytes, the cap of "
+                    "this endpoint"
+                )
             req = parse_request(
                 request.method, request.url.query, request.headers.get("content-type"), body
             )
             if req.operation == "none":
                 return self.describe(request, req)
             if req.operation == "update":
-                return self.update(request, req)
+                return self.update(request, req, started)
             return self.query(request, req, started)
         except (QueryTimeout, QueryAborted) as err:
             log.warning("%s after %.1f s: %s", type(err).__name__, time.monotonic() - started,
@@ -128,8 +134,7 @@ class SparqlEndpoint:
             return error_response(err)
 
     def query(self, request: Request, req: SparqlRequest, started: float) -> Response:
-        text = normalize_text(req.text)
-        refuse_outbound(text)
+        text = checked_text(req.text, "query", self.settings.sparql_max_bytes)
         formats.check_param(req.format)
         job = QueryJob(
             text,
@@ -140,7 +145,7 @@ class SparqlEndpoint:
             req.format,
             self.settings.sparql_max_results,
         )
-        answer = self.executor.query(self.store_provider(), job, started)
+        answer = self.executor.query(job, started)
         log.debug("query answered: %s %s results", answer.kind, answer.count)
         return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
 
@@ -159,10 +164,9 @@ class SparqlEndpoint:
                 "SPARQL Update needs the header 'Authorization: Bearer <admin token>'"
             )
 
-    def update(self, request: Request, req: SparqlRequest) -> Response:
+    def update(self, request: Request, req: SparqlRequest, started: float) -> Response:
         self.authorize(request)
-        text = normalize_text(req.text)
-        refuse_outbound(text)
+        text = checked_text(req.text, "update", self.settings.sparql_max_bytes)
         if req.has_dataset:
             if {"USING", "WITH"} & keywords(text):
                 raise DatasetConflict(
@@ -170,8 +174,10 @@ class SparqlEndpoint:
                     "with USING or WITH in the update itself"
                 )
             text = add_using(text, req.default_graphs, req.named_graphs)
-        self.executor.update(self.store_provider(), text, endpoint_url(request))
+        self.executor.update(text, endpoint_url(request), started)
         log.info("SPARQL update applied (%d characters)", len(text))
+        if self.on_write is not None:
+            self.on_write()
         return JSONResponse({"status": "ok", "message": "update applied"})
 
     def describe(self, request: Request, req: SparqlRequest) -> Response:
@@ -189,11 +195,16 @@ class SparqlEndpoint:
         triples = service_description(
             endpoint_url(request),
             updates=bool(self.settings.admin_token),
-            graph_names=self.store_provider().named_graphs(),
+            graph_names=self.graph_names(),
             functions=self.executor.custom_functions.keys(),
         )
         body = ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=PREFIXES)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+    def graph_names(self) -> list[ox.NamedNode]:
+        answer = self.executor.query(QueryJob(GRAPH_NAMES, format="json"))
+        rows = json.loads(answer.body)["results"]["bindings"]
+        return [ox.NamedNode(r["g"]["value"]) for r in rows]
 
     def page(self, request: Request) -> Response:
         page = (STATIC_DIR / "sparql.html").read_text(encoding="utf-8")
@@ -222,19 +233,24 @@ def asset(name: str) -> Response:
 
 def sparql_router(
     settings: Settings,
-    store_provider: StoreProvider,
+    store_path: Path,
     *,
     examples_dir: Path | None = None,
-    custom_functions: CustomFunctions | None = None,
+    functions: str | None = DEFAULT_FUNCTIONS,
     executor: QueryExecutor | None = None,
+    on_write: Callable[[], None] | None = None,
 ) -> APIRouter:
-    """The `/sparql` routes over the store `store_provider()` returns (writes go to it too)."""
-    functions = default_functions() if custom_functions is None else custom_functions
-    executor = executor or QueryExecutor(settings.sparql_timeout, custom_functions=functions)
-    endpoint = SparqlEndpoint(
-        settings, store_provider, executor, examples_dir or DEFAULT_EXAMPLES_DIR
-    )
+    """The `/sparql` routes over the Oxigraph store at `store_path` (updates write to it).
+
+    `functions` names the custom SPARQL functions as `module:attribute`; `on_write` is called
+    after each applied update (the app re-opens its own read-only view). The router's
+    `sparql_endpoint.executor.close()` stops its worker host.
+    """
+    executor = executor or QueryExecutor(store_path, settings.sparql_timeout, functions=functions)
+    endpoint = SparqlEndpoint(settings, executor, examples_dir or DEFAULT_EXAMPLES_DIR, on_write)
     router = APIRouter(tags=["sparql"])
+    router.sparql_endpoint = endpoint
+    read_body = body_reader(body_cap(settings))
 
     def sparql(request: Request, body: bytes | None = Depends(read_body)) -> Response:
         return endpoint.handle(request, body)

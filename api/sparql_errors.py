@@ -65,3 +65,11 @@ class QueryEvaluationError(SparqlError):
 
 class RequestTooLarge(SparqlError):
     """The request body is larger than the endpoint accepts."""
+
+
+class QueryTooComplex(SparqlError):
+    """The request nests deeper than the endpoint parses (a crash risk for any parser)."""
+
+
+class StoreUnavailable(SparqlError):
+    """The graph store cannot be opened (none yet, or in use by a writer)."""

@@ -1,14 +1,11 @@
-"""A small SPARQL 1.1 lexer, enough to see keywords where the parser sees them.
+"""A small SPARQL 1.1 lexer: which keywords a request uses (FROM? USING/WITH?) and its PREFIXes.
 
-pyoxigraph exposes no algebra, so the endpoint decides what a request does (SERVICE? LOAD? FROM?
-USING/WITH?) from tokens. The lexer follows the SPARQL grammar's terminals: strings (short ones
-cannot span lines; escapes are ECHAR/UCHAR only), IRIREFs (no spaces, quotes, braces...), comments,
-variables, blank node labels, language tags and prefixed names (`ex:a.SERVICE` is ONE name, as for
-the parser). Whatever is not a valid terminal is lexed one character at a time, so a mismatch
-exposes more keywords, never fewer: the guard errs on the side of refusing.
-
-SPARQL processes `\\uXXXX` escapes before parsing (SPARQL 1.1 Query §19.2), so `forbidden_keywords`
-checks the text both as written and with escapes decoded.
+Never a security decision: SERVICE and LOAD are refused on a parse tree (`api.sparql_guard`),
+since a lexer and Oxigraph's parser can disagree on where a keyword ends (`SERVICE:e`). The
+lexer follows the SPARQL grammar's terminals: strings (short ones cannot span lines; escapes are
+ECHAR/UCHAR only), IRIREFs (no spaces, quotes, braces...), comments, variables, blank node
+labels, language tags and prefixed names. Whatever is not a valid terminal is lexed one
+character at a time.
 """
 
 from __future__ import annotations
@@ -51,8 +48,6 @@ _TOKEN = re.compile(
     ),
     re.DOTALL,
 )
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-FORBIDDEN = ("SERVICE", "LOAD")
 
 
 @dataclass(frozen=True)
@@ -80,25 +75,9 @@ def tokens(text: str) -> tuple[Token, ...]:
     return tuple(found)
 
 
-def unescape_codepoints(text: str) -> str:
-    r"""Decode `\uXXXX` / `\UXXXXXXXX` escapes everywhere, as SPARQL does before parsing."""
-
-    def decode(m: re.Match[str]) -> str:
-        value = int(m.group(1) or m.group(2), 16)
-        return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else m.group()
-
-    return _UCHAR.sub(decode, text)
-
-
 def keywords(text: str) -> frozenset[str]:
     """Every bare word of `text`, upper-cased (SPARQL keywords are case-insensitive)."""
     return frozenset(t.keyword for t in tokens(text) if t.keyword)
-
-
-def forbidden_keywords(text: str) -> tuple[str, ...]:
-    """SERVICE / LOAD used as keywords, in the text as written or with escapes decoded."""
-    seen = keywords(text) | keywords(unescape_codepoints(text))
-    return tuple(k for k in FORBIDDEN if k in seen)
 
 
 def declared_prefixes(text: str) -> dict[str, str]:

@@ -43,12 +43,39 @@ def sample_quads() -> list[ox.Quad]:
     return quads
 
 
-def make_app(settings: Settings, store: ox.Store, **router_kwargs) -> FastAPI:
+def write_store(path: Path, quads) -> Path:
+    """Add `quads` to the on-disk store at `path` (created when missing); the lock is released."""
+    store = ox.Store(str(path))
+    store.extend(quads)
+    store.flush()
+    del store  # pyoxigraph closes RocksDB (and its lock) when the object goes
+    return path
+
+
+def read_store(path: Path) -> ox.Store:
+    """A read-only view of the store at `path`, as of now."""
+    return ox.Store.read_only(str(path))
+
+
+OPEN_ROUTERS: list = []
+
+
+def make_app(settings: Settings, store_path: Path, **router_kwargs) -> FastAPI:
     """The smallest app that mounts the SPARQL router (app.py does the same for the real one)."""
     app = FastAPI()
     install_error_handlers(app)
-    app.include_router(sparql_router(settings, lambda: store, **router_kwargs))
+    router = sparql_router(settings, store_path, **router_kwargs)
+    OPEN_ROUTERS.append(router)
+    app.include_router(router)
     return app
+
+
+@pytest.fixture(autouse=True)
+def close_worker_hosts() -> Iterator[None]:
+    """Each test's SPARQL worker hosts stop with the test (one process per router)."""
+    yield
+    while OPEN_ROUTERS:
+        OPEN_ROUTERS.pop().sparql_endpoint.executor.close()
 
 
 @pytest.fixture
@@ -57,10 +84,9 @@ def admin_token() -> str:
 
 
 @pytest.fixture
-def store() -> ox.Store:
-    s = ox.Store()
-    s.extend(sample_quads())
-    return s
+def store(tmp_path: Path) -> Path:
+    """The path of an on-disk store holding `sample_quads()` (what the routers serve)."""
+    return write_store(tmp_path / "sparql-store", sample_quads())
 
 
 @pytest.fixture
@@ -81,7 +107,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 def app_factory(make_settings) -> Callable[..., FastAPI]:
     """app_factory(store, router_kwargs=None, **settings_overrides) → the tiny app over `store`."""
 
-    def build(store: ox.Store, router_kwargs: dict | None = None, **overrides) -> FastAPI:
+    def build(store: Path, router_kwargs: dict | None = None, **overrides) -> FastAPI:
         return make_app(make_settings(**overrides), store, **(router_kwargs or {}))
 
     return build

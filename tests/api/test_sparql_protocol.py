@@ -426,10 +426,21 @@ def test_other_methods_are_405(client, method) -> None:
     assert response.headers["allow"] == "GET, POST"
 
 
-def test_body_too_large_is_413(client, monkeypatch) -> None:
-    monkeypatch.setattr(sparql_module, "MAX_BODY_BYTES", 64)
-    response = client.post("/sparql", content=b"ASK {}" + b" " * 100, headers=DIRECT)
+def test_body_too_large_is_413(make_client, make_settings) -> None:
+    client = make_client(sparql_max_bytes=1024)
+    cap = sparql_module.body_cap(make_settings(sparql_max_bytes=1024))
+    response = client.post("/sparql", content=b"ASK {}" + b" " * cap, headers=DIRECT)
     assert_error(response, 413, "payload_too_large")
+
+
+def test_text_over_the_size_cap_is_413_before_parsing(make_client) -> None:
+    client = make_client(sparql_max_bytes=1024)
+    text = "ASK { " + "?s ?p ?o . " * 200 + "}"
+    for response in (
+        client.post("/sparql", content=text.encode(), headers=DIRECT),
+        client.post("/sparql", data={"query": text}),
+    ):
+        assert "1,024 bytes" in assert_error(response, 413, "payload_too_large")["message"]
 
 
 def test_update_failure_is_400(client, admin_token) -> None:
@@ -445,13 +456,15 @@ def test_unknown_route_keeps_the_body_shape(client) -> None:
     assert_error(client.get("/sparql/nothing-here"), 404, "not_found")
 
 
-def test_unexpected_error_is_a_logged_500(make_settings, caplog) -> None:
-    def broken_store() -> ox.Store:
+def test_unexpected_error_is_a_logged_500(make_settings, store, caplog, monkeypatch) -> None:
+    def broken(*_args, **_kwargs) -> None:
         raise RuntimeError("disk on fire")
 
+    router = sparql_router(make_settings(), store)
+    monkeypatch.setattr(router.sparql_endpoint.executor, "query", broken)
     app = FastAPI()
     install_error_handlers(app)
-    app.include_router(sparql_router(make_settings(), broken_store))
+    app.include_router(router)
     with TestClient(app, raise_server_exceptions=False) as client:
         error = assert_error(
             client.get("/sparql", params={"query": "ASK {}"}), 500, "internal_error"

@@ -19,6 +19,8 @@ from fastapi.testclient import TestClient
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
+from tests.api.conftest import write_store
+
 SUITE = (Path(__file__).resolve().parents[2] / "../shared/w3c-sparql11-protocol").resolve()
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -154,12 +156,14 @@ def check_response(response, expected: Expected) -> None:
         ox.parse(response.content, format=RDF_TYPES[media(response)])  # raises if not RDF
 
 
-def fresh_client(app_factory, test: ProtocolTest) -> TestClient:
-    store = ox.Store()
+def fresh_client(app_factory, test: ProtocolTest, where: Path) -> TestClient:
+    store = ox.Store(str(where))
     for iri, path in test.graphs:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+    store.flush()
+    del store  # the endpoint's workers open it themselves
     return TestClient(
-        app_factory(store), raise_server_exceptions=False, base_url="http://www.example"
+        app_factory(where), raise_server_exceptions=False, base_url="http://www.example"
     )
 
 
@@ -173,11 +177,11 @@ NAMES = entry_names(MANIFEST) or ["(manifest absent)"]
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_w3c_protocol(name: str, app_factory, admin_token, w3c_record) -> None:
+def test_w3c_protocol(name: str, app_factory, admin_token, w3c_record, tmp_path: Path) -> None:
     if not MANIFEST.exists():
         pytest.skip(ABSENT)
     test = read_test(MANIFEST, name)
-    with fresh_client(app_factory, test) as client:
+    with fresh_client(app_factory, test, tmp_path / "store") as client:
         try:
             for request in test.requests:
                 check_response(replay(client, request, admin_token), request.expected)
@@ -245,18 +249,16 @@ def check_sd(name: str, client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("name", sd_names())
-def test_w3c_service_description(name: str, app_factory, w3c_record) -> None:
+def test_w3c_service_description(name: str, app_factory, w3c_record, tmp_path: Path) -> None:
     if not SD_MANIFEST.exists():
         pytest.skip(ABSENT)
-    store = ox.Store()
-    store.add(
-        ox.Quad(
-            ox.NamedNode("http://a"),
-            ox.NamedNode("http://b"),
-            ox.Literal("c"),
-            ox.NamedNode("http://example.org/graph"),
-        )
+    quad = ox.Quad(
+        ox.NamedNode("http://a"),
+        ox.NamedNode("http://b"),
+        ox.Literal("c"),
+        ox.NamedNode("http://example.org/graph"),
     )
+    store = write_store(tmp_path / "store", [quad])
     with TestClient(app_factory(store), base_url="http://www.example") as client:
         try:
             check_sd(name, client)

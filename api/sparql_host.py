@@ -1,0 +1,261 @@
+"""The SPARQL worker host: a process of its own that forks one worker per request.
+
+Why a process of its own: the HTTP server is multi-threaded and runs threaded BLAS (search,
+suggestions). Forking such a process can deadlock the child, or the server itself, in a
+pre-fork handler (OpenBLAS's, seen under mixed load). This host is started fresh
+(`python -m api.sparql_host`, by `api.sparql_exec`), never imports numpy, never starts a Python
+thread, and is cut off the network (`api.sparql_sandbox`) before it opens anything, so every
+worker it forks is a copy of a single-threaded, network-less process.
+
+Protocol: the app sends, on a SOCK_SEQPACKET control socket, `{"op", "deadline"}` plus one
+file descriptor (SCM_RIGHTS): a socket on which the worker reads its job and writes its answer.
+- "query": fork a worker over the host's read-only store; the host kills it at the deadline.
+- "update": fork a worker that opens the store read-write, checks and applies the update in
+  one transaction (RocksDB: a killed update changes nothing), with its own deadline and memory
+  budget; the host relays its answer only after re-opening its own view, so a client that saw
+  "applied" reads its write.
+- "probe": fork a worker that tries to reach a URL (the sandbox check of the tests).
+The host re-opens its read-only store when the store changed on disk (an ingest). It exits when
+the app closes the control socket.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+from api import sparql_errors as se
+from api import sparql_sandbox
+from api.sparql_worker import guarded, prepare_child, read_job, write_all
+
+GRACE = 0.5  # seconds past a deadline before the host kills a worker itself
+
+
+def load_functions(ref: str | None) -> dict:
+    """`module:attribute` → the custom SPARQL functions it names ({} for None)."""
+    if not ref:
+        return {}
+    module, _, name = ref.partition(":")
+    __import__(module)
+    return dict(getattr(sys.modules[module], name))
+
+
+def store_signature(path: Path) -> tuple | None:
+    """Changes whenever RocksDB writes a new version (CURRENT names the live MANIFEST)."""
+    try:
+        manifest = (path / "CURRENT").read_text().strip()
+        stat = (path / manifest).stat()
+        return manifest, stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return None
+
+
+class Host:
+    def __init__(self, config: dict) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.path = Path(config["store"])
+        self.functions = load_functions(config.get("functions"))
+        self.memory_budget = config.get("memory_budget")
+        self.update_budget = config.get("update_memory_budget")
+        self.store, self.signature, self.store_error = None, None, None
+        self.children: dict[int, float] = {}  # pid → deadline
+        self.control_fd = -1
+
+    def refresh(self) -> None:
+        """(Re-)open the read-only store when it changed on disk, before forking a worker.
+
+        Opened here, not in the worker: a worker would pay the open on every query, under its
+        memory cap. A failure is kept for the worker to report.
+        """
+        signature = store_signature(self.path)
+        if self.store is not None and signature == self.signature:
+            return
+        self.store, self.signature, self.store_error = None, signature, None
+        if signature is None:
+            self.store_error = f"no graph store at {self.path}: run `papikg ingest` first"
+            return
+        try:
+            self.store = self.ox.Store.read_only(str(self.path))
+        except OSError as err:
+            self.store_error = f"the graph store at {self.path} cannot be opened: {err}"
+
+    def serve(self, control: socket.socket) -> None:
+        self.control_fd = control.fileno()
+        while True:
+            self.reap()
+            if select.select([control], [], [], self.wait_seconds())[0]:
+                message, fds, _, _ = socket.recv_fds(control, 4096, 1)
+                if not message:
+                    return
+                self.dispatch(json.loads(message), fds)
+
+    def wait_seconds(self) -> float | None:
+        if not self.children:
+            return None
+        return max(min(self.children.values()) + GRACE - time.monotonic(), 0.01)
+
+    def reap(self) -> None:
+        now = time.monotonic()
+        for pid, deadline in list(self.children.items()):
+            if now > deadline + GRACE:
+                kill(pid)
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                del self.children[pid]
+
+    def dispatch(self, message: dict, fds: list[int]) -> None:
+        fd, deadline = fds[0], float(message["deadline"])
+        try:
+            if message["op"] == "update":
+                self.update(fd, deadline)
+            else:
+                self.refresh()
+                work = self.query_work if message["op"] == "query" else probe_work
+                self.children[self.fork(fd, deadline, work, self.memory_budget)] = deadline
+        finally:
+            os.close(fd)
+
+    def fork(self, fd: int, deadline: float, work, budget: int | None) -> int:
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                os.close(self.control_fd)  # the host alone may keep the app's socket open
+                prepare_child(deadline, budget)
+                job = read_job(fd)
+                write_all(fd, guarded(lambda: work(job)))
+            except BaseException:  # noqa: BLE001 - the app reports a truncated answer
+                code = 70
+            finally:
+                os._exit(code)
+        return pid
+
+    def query_work(self, job: dict) -> tuple[dict, bytes]:
+        from api.sparql_guard import refuse_outbound
+        from api.sparql_results import QueryJob, evaluate
+
+        refuse_outbound(job["text"], "query")
+        if self.store is None:
+            raise se.StoreUnavailable(self.store_error or "the graph store is not open")
+        answer = evaluate(self.store, QueryJob(**job), self.functions or None)
+        head = {"kind": answer.kind, "format": answer.format_key,
+                "content_type": answer.content_type, "count": answer.count}  # fmt: skip
+        return head, answer.body
+
+    def update_work(self, job: dict) -> tuple[dict, bytes]:
+        from api.sparql_guard import refuse_outbound
+
+        refuse_outbound(job["text"], "update")
+        try:
+            store = self.ox.Store(str(self.path))
+        except OSError as err:
+            raise se.StoreUnavailable(
+                f"the graph store is in use by another writer (an ingest?): {err}"
+            ) from err
+        try:
+            store.update(job["text"], base_iri=job.get("base_iri"),
+                         custom_functions=self.functions or None)  # fmt: skip
+        except SyntaxError as err:
+            raise se.QuerySyntaxError(f"update syntax error: {err}") from err
+        except (OSError, RuntimeError, ValueError) as err:
+            raise se.QueryEvaluationError(f"update failed: {err}") from err
+        store.flush()
+        return {"applied": True}, b""
+
+    def update(self, fd: int, deadline: float) -> None:
+        """Run the update in a worker, wait for it (requests queue meanwhile), relay its answer."""
+        self.store = None  # RocksDB allows a writer beside readers; this view is re-opened after
+        inner, outer = socket.socketpair()
+        with inner, outer:
+            pid = self.fork(inner.fileno(), deadline, self.update_work, self.update_budget)
+            inner.close()
+            write_all(outer.fileno(), read_job_bytes(fd))
+            answer = read_until(outer, deadline + GRACE)
+            kill(pid)
+            os.waitpid(pid, 0)
+        if answer is None:
+            budget = max(deadline - time.monotonic(), 0)
+            answer = timeout_answer(budget)
+        self.signature = None  # re-open before the next query
+        write_all(fd, answer)
+
+
+def read_job_bytes(fd: int) -> bytes:
+    from api.sparql_worker import HEADER, read_exact
+
+    header = read_exact(fd, HEADER.size)
+    return header + read_exact(fd, HEADER.unpack(header)[0])
+
+
+def read_until(sock: socket.socket, deadline: float) -> bytes | None:
+    """Everything `sock` sends before EOF; None past the deadline."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([sock], [], [], remaining)[0]:
+            return None
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def timeout_answer(_: float) -> bytes:
+    from api.sparql_worker import encode_error
+
+    return encode_error(se.QueryTimeout(
+        "the update ran longer than the time budget of this endpoint and was stopped; "
+        "nothing was changed"
+    ))  # fmt: skip
+
+
+def probe_work(job: dict) -> tuple[dict, bytes]:
+    """Try to reach `job["url"]` over TCP and with a SERVICE call: what the sandbox allows."""
+    import pyoxigraph as ox
+
+    outcome = {}
+    host, _, port = job["url"].split("//", 1)[1].split("/", 1)[0].partition(":")
+    try:
+        with socket.create_connection((host, int(port or 80)), timeout=2):
+            outcome["tcp"] = "connected"
+    except OSError as err:
+        outcome["tcp"] = f"refused: {err}"
+    try:
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{job['url']}> {{ ?s ?p ?o }} }}"))
+        outcome["service"] = "answered"
+    except Exception as err:  # noqa: BLE001 - reported to the test
+        outcome["service"] = f"failed: {err}"
+    return outcome, b""
+
+
+def kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def main(argv: list[str]) -> int:
+    control = socket.socket(fileno=int(argv[1]))
+    config = json.loads(argv[2])
+    sandbox = sparql_sandbox.apply()
+    from rdflib.plugins.sparql import parser  # noqa: F401
+
+    from api import sparql_guard, sparql_results  # noqa: F401 - loaded once, shared by forks
+
+    host = Host(config)
+    control.sendall(json.dumps({"ready": True, "sandbox": sandbox, "pid": os.getpid()}).encode())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app's Ctrl-C; it closes the socket
+    host.serve(control)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
