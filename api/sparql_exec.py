@@ -59,6 +59,13 @@ class WorkerHost:
         """The host's process id while it runs."""
         return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
 
+    def ensure(self) -> float:
+        """Start the host unless it runs; the seconds that took (not charged to a request)."""
+        started = time.monotonic()
+        with self._lock:
+            self._running()
+        return time.monotonic() - started
+
     def submit(self, op: str, job: dict, deadline: float) -> socket.socket:
         """Hand one request to the host; the socket its worker answers on."""
         mine, theirs = socket.socketpair()
@@ -150,7 +157,10 @@ def read_answer(sock: socket.socket, deadline: float, budget: float) -> bytes:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([sock], [], [], remaining)[0]:
                 raise timeout_error(budget)
-            chunk = sock.recv(1 << 16)
+            try:
+                chunk = sock.recv(1 << 16)
+            except OSError:  # the worker host died mid-answer: a truncated answer
+                chunk = b""
             if not chunk:
                 return b"".join(chunks)
             chunks.append(chunk)
@@ -205,7 +215,7 @@ class QueryExecutor:
         return self._run("probe", {"url": url}, None)[0]
 
     def _run(self, op: str, job: dict, started: float | None) -> tuple[dict, bytes]:
-        deadline = (started or time.monotonic()) + self.timeout
+        deadline = (started or time.monotonic()) + self.timeout + self.host.ensure()
         if not self._slots.acquire(timeout=max(deadline - time.monotonic(), 0)):
             raise se.EndpointBusy("every query worker stayed busy; try again shortly")
         try:

@@ -4,16 +4,17 @@ Why a process of its own: the HTTP server is multi-threaded and runs threaded BL
 suggestions). Forking such a process can deadlock the child, or the server itself, in a
 pre-fork handler (OpenBLAS's, seen under mixed load). This host is started fresh
 (`python -m api.sparql_host`, by `api.sparql_exec`), never imports numpy, never starts a Python
-thread, and is cut off the network (`api.sparql_sandbox`) before it opens anything, so every
-worker it forks is a copy of a single-threaded, network-less process.
+thread, and is cut off the network (`api.sparql_sandbox`) before it opens anything. Its only
+other threads are RocksDB's pool, idle for a read-only store (it runs no flush or compaction),
+so every worker it forks is a copy of a quiet, network-less process.
 
 Protocol: the app sends, on a SOCK_SEQPACKET control socket, `{"op", "deadline"}` plus one
 file descriptor (SCM_RIGHTS): a socket on which the worker reads its job and writes its answer.
 - "query": fork a worker over the host's read-only store; the host kills it at the deadline.
-- "update": fork a worker that opens the store read-write, checks and applies the update in
-  one transaction (RocksDB: a killed update changes nothing), with its own deadline and memory
-  budget; the host relays its answer only after re-opening its own view, so a client that saw
-  "applied" reads its write.
+- "update": start `api.sparql_update` (exec'd, not forked: see there), which opens the store
+  read-write, checks and applies the update in one transaction (RocksDB: a killed update
+  changes nothing) within the deadline and its memory budget; the host relays its answer and
+  re-opens its own view first, so a client that saw "applied" reads its write.
 - "probe": fork a worker that tries to reach a URL (the sandbox check of the tests).
 The host re-opens its read-only store when the store changed on disk (an ingest). It exits when
 the app closes the control socket.
@@ -26,6 +27,7 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -62,7 +64,8 @@ class Host:
 
         self.ox = ox
         self.path = Path(config["store"])
-        self.functions = load_functions(config.get("functions"))
+        self.functions_ref = config.get("functions")
+        self.functions = load_functions(self.functions_ref)
         self.memory_budget = config.get("memory_budget")
         self.update_budget = config.get("update_memory_budget")
         self.store, self.signature, self.store_error = None, None, None
@@ -119,6 +122,8 @@ class Host:
                 self.refresh()
                 work = self.query_work if message["op"] == "query" else probe_work
                 self.children[self.fork(fd, deadline, work, self.memory_budget)] = deadline
+        except OSError as err:  # the app gave up on this request (closed its end): not fatal
+            print(f"papikg sparql host: request dropped: {err}", file=sys.stderr)
         finally:
             os.close(fd)
 
@@ -149,42 +154,24 @@ class Host:
                 "content_type": answer.content_type, "count": answer.count}  # fmt: skip
         return head, answer.body
 
-    def update_work(self, job: dict) -> tuple[dict, bytes]:
-        from api.sparql_guard import refuse_outbound
-
-        refuse_outbound(job["text"], "update")
-        try:
-            store = self.ox.Store(str(self.path))
-        except OSError as err:
-            raise se.StoreUnavailable(
-                f"the graph store is in use by another writer (an ingest?): {err}"
-            ) from err
-        try:
-            store.update(job["text"], base_iri=job.get("base_iri"),
-                         custom_functions=self.functions or None)  # fmt: skip
-        except SyntaxError as err:
-            raise se.QuerySyntaxError(f"update syntax error: {err}") from err
-        except (OSError, RuntimeError, ValueError) as err:
-            raise se.QueryEvaluationError(f"update failed: {err}") from err
-        store.flush()
-        return {"applied": True}, b""
-
     def update(self, fd: int, deadline: float) -> None:
-        """Run the update in a worker, wait for it (requests queue meanwhile), relay its answer."""
-        self.store = None  # RocksDB allows a writer beside readers; this view is re-opened after
-        inner, outer = socket.socketpair()
-        with inner, outer:
-            pid = self.fork(inner.fileno(), deadline, self.update_work, self.update_budget)
-            inner.close()
-            write_all(outer.fileno(), read_job_bytes(fd))
-            answer = read_until(outer, deadline + GRACE)
-            kill(pid)
-            os.waitpid(pid, 0)
-        if answer is None:
-            budget = max(deadline - time.monotonic(), 0)
-            answer = timeout_answer(budget)
-        self.signature = None  # re-open before the next query
-        write_all(fd, answer)
+        """Run the update in a fresh process, wait for it (requests queue meanwhile), relay."""
+        config = {"store": str(self.path), "functions": self.functions_ref,
+                  "memory_budget": self.update_budget}  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.sparql_update", json.dumps(config)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            write_all(proc.stdin.fileno(), read_job_bytes(fd))
+            proc.stdin.close()
+            answer = read_until(proc.stdout, deadline + GRACE)
+        finally:
+            kill(proc.pid)
+            proc.wait()
+            proc.stdout.close()
+        self.store, self.signature = None, None  # re-open before the next query
+        write_all(fd, answer if answer is not None else timeout_answer())
 
 
 def read_job_bytes(fd: int) -> bytes:
@@ -194,20 +181,20 @@ def read_job_bytes(fd: int) -> bytes:
     return header + read_exact(fd, HEADER.unpack(header)[0])
 
 
-def read_until(sock: socket.socket, deadline: float) -> bytes | None:
-    """Everything `sock` sends before EOF; None past the deadline."""
+def read_until(stream, deadline: float) -> bytes | None:
+    """Everything `stream` (a pipe) gives before EOF; None past the deadline."""
     chunks = []
     while True:
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([sock], [], [], remaining)[0]:
+        if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
             return None
-        chunk = sock.recv(1 << 16)
+        chunk = os.read(stream.fileno(), 1 << 16)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
 
 
-def timeout_answer(_: float) -> bytes:
+def timeout_answer() -> bytes:
     from api.sparql_worker import encode_error
 
     return encode_error(se.QueryTimeout(
