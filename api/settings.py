@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     sparql_max_results: int = Field(
         10000, ge=1, description="result rows/triples cap per SPARQL query"
     )
+    liveness_interval: float = Field(
+        5.0, ge=0, description="seconds between `papikg serve`'s liveness probes; 0 = none"
+    )
     sparql_max_bytes: int = Field(
         1 << 20, ge=1024, description="size cap of one SPARQL query or update text (bytes)"
     )
