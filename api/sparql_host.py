@@ -13,8 +13,9 @@ file descriptor (SCM_RIGHTS): a socket on which the worker reads its job and wri
 - "query": fork a worker over the host's read-only store; the host kills it at the deadline.
 - "update": start `api.sparql_update` (exec'd, not forked: see there), which opens the store
   read-write, checks and applies the update in one transaction (RocksDB: a killed update
-  changes nothing) within the deadline and its memory budget; the host relays its answer and
-  re-opens its own view first, so a client that saw "applied" reads its write.
+  changes nothing) within the deadline and its memory budget. One update runs at a time, in
+  order; queries go on meanwhile, over the state before it. The host relays its answer after
+  dropping its own view, so a client that saw "applied" reads its write.
 - "probe": fork a worker that tries to reach a URL (the sandbox check of the tests).
 The host re-opens its read-only store when the store changed on disk (an ingest). It exits when
 the app closes the control socket.
@@ -31,6 +32,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 from api import sparql_errors as se
@@ -71,6 +73,8 @@ class Host:
         self.update_budget = config.get("update_memory_budget")
         self.store, self.signature, self.store_error = None, None, None
         self.children: dict[int, float] = {}  # pid → deadline
+        self.pending: deque[tuple[int, float]] = deque()  # updates waiting: (fd, deadline)
+        self.running: RunningUpdate | None = None
         self.control_fd = -1
 
     def refresh(self) -> None:
@@ -95,16 +99,25 @@ class Host:
         self.control_fd = control.fileno()
         while True:
             self.reap()
-            if select.select([control], [], [], self.wait_seconds())[0]:
+            watched = [control] + ([self.running.stdout] if self.running else [])
+            ready = select.select(watched, [], [], self.wait_seconds())[0]
+            if self.running is not None:
+                self.running.poll(self.running.stdout in ready)
+                if self.running.answer is not None:
+                    self.finish_update()
+            if control in ready:
                 message, fds, _, _ = socket.recv_fds(control, 4096, 1)
                 if not message:
                     return
                 self.dispatch(json.loads(message), fds)
 
     def wait_seconds(self) -> float | None:
-        if not self.children:
+        deadlines = list(self.children.values())
+        if self.running is not None:
+            deadlines.append(self.running.deadline)
+        if not deadlines:
             return None
-        return max(min(self.children.values()) + GRACE - time.monotonic(), 0.01)
+        return max(min(deadlines) + GRACE - time.monotonic(), 0.01)
 
     def reap(self) -> None:
         now = time.monotonic()
@@ -118,7 +131,8 @@ class Host:
         fd, deadline = fds[0], float(message["deadline"])
         try:
             if message["op"] == "update":
-                self.update(fd, deadline)
+                self.pending.append((os.dup(fd), deadline))
+                self.start_update()
             else:
                 self.refresh()
                 work = self.query_work if message["op"] == "query" else probe_work
@@ -156,24 +170,72 @@ class Host:
                 "content_type": answer.content_type, "count": answer.count}  # fmt: skip
         return head, answer.body
 
-    def update(self, fd: int, deadline: float) -> None:
-        """Run the update in a fresh process, wait for it (requests queue meanwhile), relay."""
-        config = {"store": str(self.path), "functions": self.functions_ref,
-                  "memory_budget": self.update_budget}  # fmt: skip
+    def start_update(self) -> None:
+        """Start the next pending update unless one runs: one writer at a time, in order."""
+        while self.running is None and self.pending:
+            fd, deadline = self.pending.popleft()
+            try:
+                self.running = RunningUpdate.start(self.update_config(), fd, deadline)
+            except OSError as err:
+                print(f"papikg sparql host: update dropped: {err}", file=sys.stderr)
+                os.close(fd)
+
+    def update_config(self) -> dict:
+        return {"store": str(self.path), "functions": self.functions_ref,
+                "memory_budget": self.update_budget}  # fmt: skip
+
+    def finish_update(self) -> None:
+        """Relay the update's answer, after making the next query re-open the view."""
+        update, self.running = self.running, None
+        update.stop()
+        self.store, self.signature = None, None
+        try:
+            write_all(update.fd, update.answer)
+        except OSError as err:
+            print(f"papikg sparql host: update answer dropped: {err}", file=sys.stderr)
+        finally:
+            os.close(update.fd)
+        self.start_update()
+
+
+class RunningUpdate:
+    """An update in its own process (`api.sparql_update`); queries go on meanwhile."""
+
+    def __init__(self, proc: subprocess.Popen, fd: int, deadline: float) -> None:
+        self.proc, self.fd, self.deadline = proc, fd, deadline
+        self.stdout = proc.stdout
+        self.chunks: list[bytes] = []
+        self.answer: bytes | None = None
+
+    @classmethod
+    def start(cls, config: dict, fd: int, deadline: float) -> RunningUpdate:
+        job = read_job_bytes(fd)
         proc = subprocess.Popen(
             [sys.executable, "-m", "api.sparql_update", json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            write_all(proc.stdin.fileno(), read_job_bytes(fd))
-            proc.stdin.close()
-            answer = read_until(proc.stdout, deadline + GRACE)
-        finally:
-            kill(proc.pid)
-            proc.wait()
-            proc.stdout.close()
-        self.store, self.signature = None, None  # re-open before the next query
-        write_all(fd, answer if answer is not None else timeout_answer())
+            write_all(proc.stdin.fileno(), job)
+        except OSError:
+            pass  # it died at once: its (empty) answer says so
+        proc.stdin.close()
+        return cls(proc, fd, deadline)
+
+    def poll(self, readable: bool) -> None:
+        """Read what is there; the answer is set at EOF, or to a timeout past the deadline."""
+        if readable:
+            chunk = os.read(self.stdout.fileno(), 1 << 16)
+            if not chunk:
+                self.answer = b"".join(self.chunks)
+                return
+            self.chunks.append(chunk)
+        if time.monotonic() > self.deadline + GRACE:
+            self.answer = timeout_answer()
+
+    def stop(self) -> None:
+        kill(self.proc.pid)
+        self.proc.wait()
+        self.stdout.close()
 
 
 def read_job_bytes(fd: int) -> bytes:
@@ -181,19 +243,6 @@ def read_job_bytes(fd: int) -> bytes:
 
     header = read_exact(fd, HEADER.size)
     return header + read_exact(fd, HEADER.unpack(header)[0])
-
-
-def read_until(stream, deadline: float) -> bytes | None:
-    """Everything `stream` (a pipe) gives before EOF; None past the deadline."""
-    chunks = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
-            return None
-        chunk = os.read(stream.fileno(), 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
 
 
 def timeout_answer() -> bytes:
@@ -232,8 +281,8 @@ def kill(pid: int) -> None:
 
 
 WARM_UP = (
-    ("query", "PREFIX ex: <http://example.org/> SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ex:p ?o "
-              "OPTIONAL { ?o ?q ?r } FILTER(CONTAINS(STR(?o), 'x')) } GROUP BY ?s LIMIT 1"),
+    ("query", ("PREFIX ex: <http://example.org/> SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ex:p ?o "
+               "OPTIONAL { ?o ?q ?r } FILTER(CONTAINS(STR(?o), 'x')) } GROUP BY ?s LIMIT 1")),
     ("update", "INSERT DATA { GRAPH <http://example.org/g> { <http://a> <http://b> 1 } }"),
 )  # fmt: skip
 

@@ -233,3 +233,27 @@ def test_a_killed_worker_host_is_replaced(client) -> None:
     while host.pid is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert total(client) == 6
+
+
+@pytest.mark.slow
+def test_queries_answer_while_a_long_update_runs(make_client, admin_token, store) -> None:
+    """The review saw 36 of 37 queries refused during one long update; now they answer, over the
+    state before it, and the update is cut at its budget."""
+    add_triples(store, 2000)
+    client = make_client(sparql_timeout=3)
+    before = total(client)
+    outcome: dict = {}
+
+    def run_update() -> None:
+        outcome["update"] = client.post("/sparql", content=HUGE_UPDATE.encode(),
+                                        headers=auth(admin_token))  # fmt: skip
+
+    thread = threading.Thread(target=run_update)
+    thread.start()
+    time.sleep(0.5)
+    answers = []
+    while thread.is_alive() and len(answers) < 50:
+        answers.append(total(client))
+    thread.join(timeout=30)
+    assert len(answers) >= 3 and set(answers) == {before}
+    assert outcome["update"].status_code == 503
