@@ -34,8 +34,10 @@ RUN_SECONDS = 12
 PER_CLIENT = 60
 QUERIES = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/papikg/ontology#Task> }",
-    "SELECT ?p (COUNT(?t) AS ?n) WHERE { ?t <https://w3id.org/papikg/ontology#inPlan> ?p } "
-    "GROUP BY ?p",
+    (
+        "SELECT ?p (COUNT(?t) AS ?n) WHERE { ?t <https://w3id.org/papikg/ontology#inPlan> ?p } "
+        "GROUP BY ?p"
+    ),
     "ASK { ?s ?p ?o }",
 ]
 
