@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 
 from ingest.localities import find_locality_name
 from ingest.prose_blocks import fold_chars
@@ -29,6 +30,7 @@ _LEVEL_WORDS = {
 }
 _PLACE = re.compile(r"\b(" + "|".join(_LEVEL_WORDS) + r")\s+")
 _NAME_CHARS = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,13 @@ class Place:
 
 
 def _name_after(text: str, start: int) -> str:
-    """Capitalised words from `start` (at most four), stopping at punctuation."""
+    """Capitalised words from `start` (at most four), stopping at punctuation.
+
+    Reads only those words: splitting the whole rest of the text at every level word made
+    ingest quadratic on a long text ("xã" can occur thousands of times)."""
     words: list[str] = []
-    for word in text[start:].split()[:4]:
+    for match in islice(_WORD.finditer(text, start), 4):
+        word = match.group()
         core = word.rstrip(",.;:)")
         if not core or not core[0].isupper() or not _NAME_CHARS.fullmatch(core):
             break
