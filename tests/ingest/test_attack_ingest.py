@@ -90,12 +90,17 @@ def test_place_reading_is_linear_on_a_long_text() -> None:
     assert timings[1] < 30 * timings[0] + 0.05, timings  # 10× the text: well under 100× the time
 
 
+HOLD_STORE = (
+    "import pyoxigraph as ox, sys, time; s = ox.Store(sys.argv[1]); "
+    "print('open', flush=True); time.sleep(60)"
+)
+
+
 def test_a_busy_store_is_a_one_line_error(tmp_path) -> None:
     data = tmp_path / "data"
     ingest([copy_plan(tmp_path / "a", "plan.txt")], data)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import pyoxigraph as ox, sys, time; s = ox.Store(sys.argv[1]); "
-         "print('open', flush=True); time.sleep(60)", str(data / "store")],
+        [sys.executable, "-c", HOLD_STORE, str(data / "store")],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
