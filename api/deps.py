@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated
 
 import numpy as np
+import pyoxigraph as ox
 from fastapi import Depends, Request
 
 from api.settings import Settings
@@ -49,12 +50,25 @@ def rows(store, sparql: str, **kwargs) -> list[dict[str, str]]:
 
 
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+MAX_IRI_CHARS = 2000  # ours are < 200; a longer id is refused before any query is built
 
 
 def checked_iri(iri: str) -> str:
-    """`iri` when it can stand between <> in SPARQL; else `NotFound` (no such resource)."""
+    """`iri` when it is a valid IRI that can stand between <> in SPARQL; else `NotFound`.
+
+    An id from a URL may decode to anything (bad percent escapes, U+FFFD for invalid UTF-8,
+    noncharacters, brackets, two '#'): Oxigraph's own IRI parser judges it, so a query is only
+    ever built from an IRI its SPARQL parser accepts, and a bad id is "no such resource", not 500.
+    """
+    shown = iri[:200].encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(iri) > MAX_IRI_CHARS:
+        raise NotFound(f"no resource <{shown}…>: an id is at most {MAX_IRI_CHARS} characters")
     if _NOT_IN_IRI.search(iri):
-        raise NotFound(f"no resource <{iri[:200]}>: an IRI cannot contain spaces, quotes or <>")
+        raise NotFound(f"no resource <{shown}>: an IRI cannot contain spaces, quotes or <>")
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        raise NotFound(f"no resource <{shown}>: not a valid IRI ({exc})") from None
     return iri
 
 
