@@ -6,7 +6,10 @@ gets (the first rule whose class is in the exception's MRO wins, so list subclas
 Anything not in the table is a 500 `internal_error` with the traceback logged, never a blanket 400.
 
 `install_error_handlers(app, extra_rules)` wires the table into a FastAPI app (plus FastAPI's own
-404/405/validation errors, reshaped); routers may also call `error_response(exc)` directly.
+404/405/validation errors, reshaped); routers may also call `error_response(exc)` directly. It is
+the one place validation errors are answered: a bad query/path parameter is a 400 naming it, a
+malformed or invalid JSON body a 422 naming the problem (a body that is not even UTF-8 too, which
+FastAPI itself answers with a bare 400).
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
 )
 
 _STARLETTE_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+_PARAMETER_PLACES = ("query", "path", "header", "cookie")
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"  # FastAPI's 400 for undecodable bodies
 
 
 def error_body(status: int, type_: str, message: str) -> dict:
@@ -97,7 +102,31 @@ def error_response(exc: BaseException, rules: Iterable[ErrorRule] = ERROR_TABLE)
     return error_json(rule.status, rule.type, str(exc) or rule.type, rule.headers)
 
 
+def validation_message(error: dict) -> str:
+    """One validation error, naming the field (and the value given, when short and scalar)."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if error.get("type") == "json_invalid":
+        detail = (error.get("ctx") or {}).get("error", "")
+        return f"the body is not valid JSON ({detail}, at character {loc[-1] if loc else '?'})"
+    name = ".".join(loc[1:]) or ".".join(loc)
+    given = error.get("input")
+    short = isinstance(given, str | int | float) and given != "" and len(str(given)) <= 200
+    return f"{name}: {error.get('msg', 'invalid')}" + (f" (got {given!r})" if short else "")
+
+
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    """Bad query/path parameters → 400 naming them; a malformed or invalid JSON body → 422."""
+    errors = list(exc.errors())
+    message = "; ".join(validation_message(e) for e in errors) or "invalid request"
+    if errors and all(e.get("loc", ("",))[0] in _PARAMETER_PLACES for e in errors):
+        return error_json(400, "bad_parameter", message)
+    return error_json(422, "invalid_request", message)
+
+
 def _http_exception_response(exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_ERROR:
+        message = "the body is not valid JSON (it is not UTF-8 text)"
+        return error_json(422, "invalid_request", message)
     type_ = _STARLETTE_TYPES.get(exc.status_code, "http_error")
     return error_json(exc.status_code, type_, str(exc.detail), exc.headers)
 
@@ -110,10 +139,7 @@ def install_error_handlers(app: FastAPI, extra_rules: Iterable[ErrorRule] = ()) 
         return _http_exception_response(exc)
 
     async def on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = [
-            f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}" for e in exc.errors()
-        ]
-        return error_json(422, "invalid_request", "; ".join(parts) or "invalid request")
+        return validation_response(exc)
 
     async def on_known(_: Request, exc: Exception) -> JSONResponse:
         return error_response(exc, rules)

@@ -1,7 +1,7 @@
 """Request parameters checked against what the graph knows; every refusal names the value.
 
 A parameter whose value the API does not know raises `BadParameter` (400): an empty or over-long
-query, an unknown PAPI notation, level, province or plan, a year range that ends before it
+query, or one with no letter or digit (punctuation, emoji, NUL: nothing to rank by), an unknown PAPI notation, level, province or plan, a year range that ends before it
 starts. Values are matched the way planners type them: accents and case optional, "2-2" or "2.2",
 "D2" or "2" for a dimension, a province by its name then or now ("hung yen", "Lâm Đồng").
 """
@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 
 from api.deps import BadParameter, Resources, rows
+from ingest.text import fold
 from search.corpus import concept_sort_key
 from search.retrieve import LEVELS, place_key
 
 MAX_QUERY_CHARS = 500
+# Hard caps checked while parsing (400/422 before any work), above the friendly limits checked
+# here so that an over-long query still gets the message saying how long it is.
+MAX_TEXT_CHARS = 4 * MAX_QUERY_CHARS
+MAX_NAME_CHARS = 200  # a province, level, PAPI notation, unit, plan id, format
+MAX_LIST_ITEMS = 50  # plan / exclude_plan values
+_WORD = re.compile(r"[^\W_]")  # a letter or digit, as `search.lexical` tokenises
 LEVEL_NAMES = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 _PROVINCES = """
 SELECT ?loc ?label ?now ?validFrom WHERE {
@@ -32,6 +39,10 @@ def query_text(value: str | None, name: str = "q") -> str:
     if len(text) > MAX_QUERY_CHARS:
         raise BadParameter(
             f"the query {name!r} is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}"
+        )
+    if not _WORD.search(fold(text)):
+        raise BadParameter(
+            f"the query {name!r} has no letter or digit: type a few words to search for"
         )
     return text
 

@@ -102,7 +102,7 @@ def resources_router() -> APIRouter:
     def resource(
         res: Res,
         path: str, request: Request,
-        format: str | None = Query(None, description="html | turtle | jsonld | ntriples"),
+        format: str | None = Query(None, description="html | turtle | jsonld | ntriples", max_length=20),
     ) -> Response:  # fmt: skip
         return answer(res, env, request, str(ID) + path, format)
 
@@ -111,7 +111,7 @@ def resources_router() -> APIRouter:
     def papi_concept(
         res: Res,
         path: str, request: Request,
-        format: str | None = Query(None, description="html | turtle | jsonld | ntriples"),
+        format: str | None = Query(None, description="html | turtle | jsonld | ntriples", max_length=20),
     ) -> Response:  # fmt: skip
         return answer(res, env, request, str(PAPI) + path, format)
 

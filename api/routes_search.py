@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from pydantic import StringConstraints
 
 from api import params
 from api.deps import BadParameter, Res
@@ -17,6 +18,8 @@ from api.schemas import SearchResponse
 
 MAX_OFFSET = 200
 Q_HELP = f"words to look for, accents optional (1–{params.MAX_QUERY_CHARS} characters)"
+NAME, ITEMS = params.MAX_NAME_CHARS, params.MAX_LIST_ITEMS
+Name = Annotated[str, StringConstraints(max_length=NAME)]
 SEARCH_PARAMS = {"q", "papi", "province", "level", "year_from", "year_to", "unit", "plan",
                  "exclude_plan", "limit", "offset"}  # fmt: skip
 
@@ -49,15 +52,25 @@ def search_router() -> APIRouter:
     def search_tasks(
         res: Res,
         request: Request,
-        q: str = Query("", description=Q_HELP),
-        papi: str | None = Query(None, description="PAPI dimension (D2) or sub-dimension (2.2)"),
-        province: str | None = Query(None, description="province then or now, accents optional"),
-        level: str | None = Query(None, description="tinh | huyen | xa"),
+        q: str = Query("", description=Q_HELP, max_length=params.MAX_TEXT_CHARS),
+        papi: str | None = Query(
+            None, description="PAPI dimension (D2) or sub-dimension (2.2)", max_length=NAME
+        ),
+        province: str | None = Query(
+            None, description="province then or now, accents optional", max_length=NAME
+        ),
+        level: str | None = Query(None, description="tinh | huyen | xa", max_length=NAME),
         year_from: int | None = Query(None, ge=1900, le=2100),
         year_to: int | None = Query(None, ge=1900, le=2100),
-        unit: str | None = Query(None, description="lead unit label or kind (substring)"),
-        plan: Annotated[list[str] | None, Query(description="only these plans (id/key/IRI)")] = None,
-        exclude_plan: Annotated[list[str] | None, Query(description="leave these plans out")] = None,
+        unit: str | None = Query(
+            None, description="lead unit label or kind (substring)", max_length=NAME
+        ),
+        plan: Annotated[
+            list[Name] | None, Query(description="only these plans (id/key/IRI)", max_length=ITEMS)
+        ] = None,
+        exclude_plan: Annotated[
+            list[Name] | None, Query(description="leave these plans out", max_length=ITEMS)
+        ] = None,
         limit: int = Query(20, ge=1, le=100),
         offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> dict:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from fastapi import APIRouter, Query
 
 from api.deps import Res, Resources, rows
+from api.params import MAX_NAME_CHARS
 from api.routes_plans import plan_labels
 from api.routes_tasks import short_id
 from api.schemas import UnitList
@@ -67,8 +68,14 @@ def units_router() -> APIRouter:
     @router.get("/units", response_model=UnitList, summary="Implementing units and their tasks")
     def list_units(
         res: Res,
-        kind: str | None = Query(None, description="kind IRI or label (substring, accents optional)"),
-        plan: str | None = Query(None, description="only units of this plan (id, key or IRI)"),
+        kind: str | None = Query(
+            None,
+            description="kind IRI or label (substring, accents optional)",
+            max_length=MAX_NAME_CHARS,
+        ),
+        plan: str | None = Query(
+            None, description="only units of this plan (id, key or IRI)", max_length=MAX_NAME_CHARS
+        ),
     ) -> dict:
         return {"units": units(res, kind, plan)}
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+NAME_CHARS, TEXT_CHARS = 200, 2000  # as api.params.MAX_NAME_CHARS, MAX_TEXT_CHARS
+DRAFT_CHARS = 100_000  # twice api.routes_suggest.MAX_DRAFT_CHARS, which answers the friendly 400
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -70,8 +73,10 @@ class SearchHit(BaseModel):
 
 class SearchResponse(Model):
     query: str
-    total: int = Field(description="candidate tasks the ranking returns for the query and filters "
-                       "(copies included; at most a few hundred)")
+    total: int = Field(
+        description="candidate tasks the ranking returns for the query and filters "
+        "(copies included; at most a few hundred)"
+    )
     offset: int
     limit: int
     hits: list[SearchHit]
@@ -83,11 +88,25 @@ class SimilarResponse(Model):
 
 
 class SuggestRequest(Model):
-    papi: str | None = Field(None, description="PAPI sub-indicator (2.2) or dimension (D2)")
-    text: str | None = Field(None, description="free text describing the measure wanted")
-    level: str | None = Field(None, description="tinh | huyen | xa: the drafting level")
-    locality: str | None = Field(None, description="the drafting locality (its province ranks higher)")
-    draft: str | None = Field(None, description="the draft so far: measures it covers are left out")
+    """Every string is capped (`api.params` limits): a huge field is refused while parsing."""
+
+    papi: str | None = Field(
+        None, max_length=NAME_CHARS, description="PAPI sub-indicator (2.2) or dimension (D2)"
+    )
+    text: str | None = Field(
+        None, max_length=TEXT_CHARS, description="free text describing the measure wanted"
+    )
+    level: str | None = Field(
+        None, max_length=NAME_CHARS, description="tinh | huyen | xa: the drafting level"
+    )
+    locality: str | None = Field(
+        None, max_length=NAME_CHARS, description="the drafting locality (its province ranks higher)"
+    )
+    draft: str | None = Field(
+        None,
+        max_length=DRAFT_CHARS,
+        description="the draft so far: measures it covers are left out",
+    )
     k: int = Field(10, ge=1, le=50, description="how many suggestions")
 
 
@@ -186,6 +205,11 @@ class SourceLines(Model):
     start: int
     end: int
     text: list[SourceLine]
+    note: str | None = Field(
+        None,
+        description="why there are no lines (the stored source is "
+        "missing or does not match the graph's sha256 of it)",
+    )
 
 
 class TaskDetail(Model):
