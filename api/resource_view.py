@@ -1,6 +1,10 @@
 """What the HTML page of a dereferenced IRI shows (`api/templates/resource.html`): its facts with
 Vietnamese names and links, the facts of the nodes that describe it, what links to it, and the
-source lines it came from."""
+source lines it came from.
+
+Only http(s) IRIs become links (`link`): the graph can be written through SPARQL Update, and a
+`javascript:` or `data:` IRI in an `href` would run in our origin when clicked. Jinja escapes
+every value; the page's CSP (`api.routes_resources.PAGE_CSP`) forbids inline script besides."""
 
 from __future__ import annotations
 
@@ -51,7 +55,7 @@ def short(iri: str) -> str:
     """A prefixed name when a prefix fits ('pk:text'), else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)) and prefix != "id":
-            return f"{prefix}:{iri[len(str(namespace)):]}"
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
     return iri
 
 
@@ -60,6 +64,14 @@ def local_path(iri: str) -> str | None:
     if iri.startswith((str(ID), str(PAPI))):
         return "/" + iri[len(BASE) :]
     return None
+
+
+def link(iri: str) -> str | None:
+    """The `href` for an IRI: its page here, else the IRI itself if http(s), else no link."""
+    local = local_path(iri)
+    if local is not None:
+        return local
+    return iri if iri.lower().startswith(("http://", "https://")) else None
 
 
 def labels(store, iris: set[str]) -> dict[str, str]:
@@ -82,7 +94,7 @@ def value(term, names: dict[str, str]) -> dict:
     if isinstance(term, ox.NamedNode):
         iri = term.value
         ident = iri[len(str(ID)) :] if iri.startswith(str(ID)) else short(iri)
-        return {"text": names.get(iri) or ident, "href": local_path(iri) or iri, "iri": ident}
+        return {"text": names.get(iri) or ident, "href": link(iri), "iri": ident}
     if isinstance(term, ox.Literal):
         return {"text": term.value, "href": None, "iri": None, "lang": term.language}
     return {"text": str(term), "href": None, "iri": None}
@@ -95,7 +107,7 @@ def fact_groups(triples: list, subject: str, names: dict[str, str]) -> list[dict
             by_predicate[t.predicate.value].append(value(t.object, names))
     order = lambda p: (short(p) != "rdf:type", short(p) not in NAMES, short(p))
     return [{"name": NAMES.get(short(p), short(p)), "predicate": short(p),
-             "href": local_path(p) or p, "values": sorted(vs, key=lambda v: v["text"])}
+             "href": link(p), "values": sorted(vs, key=lambda v: v["text"])}
             for p, vs in sorted(by_predicate.items(), key=lambda item: order(item[0]))]  # fmt: skip
 
 
@@ -110,6 +122,11 @@ def app_link(iri: str) -> dict | None:
     return None
 
 
+def source_view(data_dir: Path, span: dict) -> dict:
+    lines, note = lines_of(data_dir, span)
+    return {**span, "href": link(span["iri"]), "lines": lines, "note": note}
+
+
 def page_context(store, data_dir: Path, iri: str, triples: list) -> dict:
     incoming = list(store.query(_INCOMING % {"iri": iri, "limit": MAX_INCOMING}))
     subjects = list(dict.fromkeys(t.subject.value for t in triples))
@@ -119,11 +136,11 @@ def page_context(store, data_dir: Path, iri: str, triples: list) -> dict:
     found_spans = spans(store, iri)[:MAX_SPANS]
     return {
         "iri": iri, "title": names.get(iri) or short(iri), "facts": fact_groups(triples, iri, names),
-        "parts": [{"iri": s, "href": local_path(s) or s, "title": names.get(s) or short(s),
+        "parts": [{"iri": s, "href": link(s), "title": names.get(s) or short(s),
                    "facts": fact_groups(triples, s, names)} for s in subjects if s != iri],
         "incoming": [{"predicate": NAMES.get(short(r["p"].value), short(r["p"].value)),
                       **value(r["s"], names)} for r in incoming],
         "incoming_cut": len(incoming) >= MAX_INCOMING,
-        "sources": [{**s, "lines": lines_of(data_dir, s)} for s in found_spans],
+        "sources": [source_view(data_dir, s) for s in found_spans],
         "app_link": app_link(iri),
     }  # fmt: skip

@@ -1,8 +1,10 @@
 """The source lines a resource was derived from: its `pk:SourceSpan` and the lines' text.
 
-The text comes from the stored copy of the source (`<data-dir>/sources/<file-key>.txt`, written by
-ingest) or from `<data-dir>/plans/<file>`, through `api.show.source_lines`, in NFC (some sources
-are decomposed: the same text, but monospace fonts misplace the combining marks).
+The text comes only from the stored copy of the source (`<data-dir>/sources/<file-key>.txt`,
+written by ingest), through `api.show.read_source`, which validates the key and checks the
+file's sha256 against the graph's; never from a file name or path in the graph. It is served
+in NFC (some sources are decomposed: the same text, but monospace fonts misplace the marks).
+A span whose text cannot be shown has no lines and a `note` saying why.
 """
 
 from __future__ import annotations
@@ -11,36 +13,33 @@ import unicodedata
 from pathlib import Path
 
 from api.deps import rows
-from api.show import source_lines
+from api.show import SPANS, file_key_of, read_source
 
 MAX_LINES = 200  # a span longer than this is cut (a whole-plan span would be the whole file)
-_SPANS = """
-SELECT DISTINCT ?span ?file ?start ?end WHERE {
-  { BIND(<%(iri)s> AS ?span) ?span a pk:SourceSpan } UNION { <%(iri)s> prov:wasDerivedFrom ?span }
-  ?span pk:startLine ?start ; pk:endLine ?end ; pk:sourceFile ?src .
-  OPTIONAL { ?src pk:fileName ?file }
-} ORDER BY ?start ?end"""
-
-
-def file_key(span_iri: str) -> str:
-    """'…/id/source/hung-yen-2021/L69-69' → 'hung-yen-2021'."""
-    return span_iri.split("/source/", 1)[1].split("/", 1)[0]
 
 
 def spans(store, iri: str) -> list[dict]:
-    """The spans of `iri` (itself if it is one): span IRI, file name, start, end."""
-    return [
-        {"iri": r["span"], "file": r.get("file", file_key(r["span"]) + ".txt"),
-         "start": int(r["start"]), "end": int(r["end"])}
-        for r in rows(store, _SPANS % {"iri": iri})
-    ]  # fmt: skip
+    """The spans of `iri` (itself if it is one): span IRI, file name, start, end, file key."""
+    found = []
+    for r in rows(store, SPANS % {"iri": iri}):
+        key, start, end = file_key_of(r["src"]), line_number(r["start"]), line_number(r["end"])
+        if start is not None and end is not None:  # a span edited into nonsense is left out
+            found.append({"iri": r["span"], "file": r.get("file") or f"{key or 'unknown'}.txt",
+                          "start": start, "end": end, "key": key, "sha256": r.get("sha")})  # fmt: skip
+    return found
 
 
-def lines_of(data_dir: Path, span: dict) -> list[dict]:
+def line_number(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def lines_of(data_dir: Path, span: dict) -> tuple[list[dict], str | None]:
+    """The span's lines (at most MAX_LINES) as {number, text}, and a note when there are none."""
     end = min(span["end"], span["start"] + MAX_LINES - 1)
-    text = source_lines(data_dir, file_key(span["iri"]), span["file"], span["start"], end)
-    return [{"number": span["start"] + i, "text": unicodedata.normalize("NFC", line)}
-            for i, line in enumerate(text)]  # fmt: skip
+    text = read_source(data_dir, span["key"], span["start"], end, span["sha256"])
+    lines = [{"number": span["start"] + i, "text": unicodedata.normalize("NFC", line)}
+             for i, line in enumerate(text.lines)]  # fmt: skip
+    return lines, text.note
 
 
 def span_lines(store, data_dir: Path, iri: str) -> dict | None:
@@ -49,4 +48,6 @@ def span_lines(store, data_dir: Path, iri: str) -> dict | None:
     if not found:
         return None
     span = found[0]
-    return {**span, "lines": f"{span['start']}-{span['end']}", "text": lines_of(data_dir, span)}
+    lines, note = lines_of(data_dir, span)
+    return {"iri": span["iri"], "file": span["file"], "start": span["start"], "end": span["end"],
+            "lines": f"{span['start']}-{span['end']}", "text": lines, "note": note}  # fmt: skip

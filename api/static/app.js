@@ -60,6 +60,11 @@ function idOf(iri) {
   return iri && iri.startsWith(base) ? iri.slice(base.length) : iri;
 }
 
+function idPath(id) {
+  /* an id in a request path: each segment percent-encoded ('#', '?', '%' stay in the id) */
+  return String(id).split("/").map(encodeURIComponent).join("/");
+}
+
 function localHref(iri) {
   const base = "https://w3id.org/papikg/";
   return iri && iri.startsWith(base) ? "/" + iri.slice(base.length) : iri;
@@ -279,7 +284,7 @@ async function toggleSimilar(button, task) {
   box.hidden = false;
   box.textContent = "Đang tìm biện pháp tương tự…";
   try {
-    const data = await api(`/tasks/${idOf(task)}/similar?limit=5`);
+    const data = await api(`/tasks/${idPath(idOf(task))}/similar?limit=5`);
     box.textContent = "";
     box.append(similarList(data.hits));
   } catch (err) {
@@ -518,9 +523,11 @@ async function showTask(id) {
   const box = $("task");
   box.textContent = "Đang tải nhiệm vụ…";
   try {
-    const t = await api(`/tasks/${id}`);
+    const t = await api(`/tasks/${idPath(id)}`);
     box.textContent = "";
-    const lines = t.source ? el("pre", { class: "source-lines" }, t.source.text.map((l) => [el("span", { class: "ln", text: l.number }), ` ${l.text}\n`])) : null;
+    const lines = !t.source ? null : t.source.note
+      ? el("p", { class: "muted source-note", text: `Không hiển thị được dòng nguồn: ${t.source.note}` })
+      : el("pre", { class: "source-lines" }, t.source.text.map((l) => [el("span", { class: "ln", text: l.number }), ` ${l.text}\n`]));
     box.append(el("article", { class: "task-detail card" },
       el("p", { class: "muted" }, el("a", { href: `#/plan/${t.plan.id.split("/").pop()}`, text: t.plan.label })),
       el("h1", { class: "task-text", text: t.text }),
@@ -546,7 +553,8 @@ async function showTask(id) {
 
 function route() {
   const [rawPath, query] = location.hash.replace(/^#\/?/, "").split("?");
-  const path = decodeURIComponent(rawPath);
+  let path = rawPath;
+  try { path = decodeURIComponent(rawPath); } catch (err) { /* a malformed escape: keep it as typed */ }
   const [view, ...rest] = path.split("/");
   const name = ["suggest", "plans", "plan", "task"].includes(view) ? view : "search";
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== `view-${name}`;
