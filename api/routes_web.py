@@ -2,12 +2,17 @@
 the app itself: nothing is loaded from a CDN, so both work offline.
 
 `/docs` is Swagger UI from the `fastapi-offline` package's bundled assets when it is installed,
-else a small page of ours (`api/static/docs.html`) that renders `/openapi.json`.
+else a small page of ours (`api/static/docs.html`) that renders `/openapi.json`. Swagger UI's
+page has one inline script (its start-up call): its CSP allows exactly that script, by hash, and
+inline styles (Swagger UI sets `style` attributes); everything else must come from this server.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
+import re
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -21,6 +26,12 @@ PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+SWAGGER_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' %(scripts)s; connect-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html",
                ".png": "image/png", ".svg": "image/svg+xml"}  # fmt: skip
 SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon.png")
@@ -43,14 +54,22 @@ def static_file(folder: Path, name: str) -> Response:
                         headers={"Cache-Control": "no-cache"})  # fmt: skip
 
 
+def inline_script_csp(page: str) -> str:
+    """SWAGGER_CSP allowing the page's own inline scripts (by their sha256) and no others."""
+    hashes = [hashlib.sha256(body.encode()).digest() for body in _INLINE_SCRIPT.findall(page)]
+    scripts = " ".join(f"'sha256-{base64.b64encode(h).decode()}'" for h in hashes)
+    return SWAGGER_CSP % {"scripts": scripts}
+
+
 def docs_page(title: str, openapi_url: str) -> Response:
     if swagger_dir() is not None:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=openapi_url, title=f"{title} · API",
             swagger_js_url="/docs/static/swagger-ui-bundle.js",
             swagger_css_url="/docs/static/swagger-ui.css",
             swagger_favicon_url="/docs/static/favicon.png",
-        )  # fmt: skip
+        ).body.decode()  # fmt: skip
+        return HTMLResponse(page, headers={"Content-Security-Policy": inline_script_csp(page)})
     page = (STATIC_DIR / "docs.html").read_text(encoding="utf-8")
     return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP})
 
