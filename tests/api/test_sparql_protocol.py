@@ -566,5 +566,6 @@ def test_generic_errors_keep_the_body_shape() -> None:
     with TestClient(app, raise_server_exceptions=False) as client:
         assert "empty" in assert_error(client.get("/source"), 400, "bad_source")["message"]
         assert "ingest" in assert_error(client.get("/missing"), 404, "not_found")["message"]
-        assert "n" in assert_error(client.get("/number?n=x"), 422, "invalid_request")["message"]
+        # a bad query parameter is a 400 naming it (the README's rule; 422 is for bad JSON bodies)
+        assert "n" in assert_error(client.get("/number?n=x"), 400, "bad_parameter")["message"]
         assert_error(client.post("/number"), 405, "method_not_allowed")
